@@ -1,0 +1,120 @@
+"""The ``kgbuild`` command line: parses arguments, calls the library, prints, sets exit codes.
+
+Exit codes: 0 the graph conforms to the shapes; 1 it violates them; 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import pipeline
+from .config import DEFAULT_DATA_DIR, DEFAULT_OUT_DIR
+from .errors import KgbuildError
+
+EXIT_OK, EXIT_NOT_CONFORMANT, EXIT_INPUT = 0, 1, 2
+
+
+class KgbuildCommandError(click.ClickException):
+    """A library error shown as ``Error: <file:line>: <what>`` with its hint, exit code 2."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(self, error: KgbuildError):
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+def fail_on_library_errors(function):
+    """Turn KgbuildError into a click error with its exit code."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except KgbuildError as error:
+            raise KgbuildCommandError(error) from None
+
+    return wrapper
+
+
+def progress_printer(quiet: bool):
+    if quiet:
+        return None
+    return lambda message: click.echo(f"… {message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kgbuild")
+def main():
+    """kgbuild: a validated knowledge graph of public officials, built from news articles.
+
+    Every fact comes from a source with the verbatim quote that supports it.
+
+    \b
+    Exit codes: 0 ok (the graph conforms), 1 the graph violates the shapes,
+                2 bad input or usage (the message names the file and line).
+    """
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA_DIR,
+              show_default=True, help="Folder with registry.yaml, sources/ and claims/.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT_DIR,
+              show_default=True, help="Folder for kg.ttl, kg-inferred.ttl and the reports.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
+@fail_on_library_errors
+def build(data_dir: Path, out_dir: Path, quiet: bool):
+    """Build the graph from the claim files, reason, validate and write the outputs.
+
+    Checks that every quote occurs verbatim in its source, maps the claims to RDF with their
+    provenance, writes the asserted graph (kg.ttl), its OWL-RL entailments (kg-inferred.ttl) and
+    the SHACL report (report.txt, report.ttl, report.json). Outputs are replaced all at once: a
+    failed build leaves the previous ones untouched.
+    """
+    result = pipeline.build(data_dir, out_dir, progress=progress_printer(quiet))
+    click.echo(format_summary(result.summary, out_dir))
+    if not result.conforms:
+        click.echo("", err=True)
+        click.echo(result.report.text(), err=True)
+    sys.exit(EXIT_OK if result.conforms else EXIT_NOT_CONFORMANT)
+
+
+def format_summary(summary: dict, out_dir: Path) -> str:
+    rows = [
+        ("persons", summary["persons"]), ("organisations", summary["organisations"]),
+        ("posts", summary["posts"]), ("mandates", summary["mandates"]),
+        ("candidacies", summary["candidacies"]), ("campaign roles", summary["campaign_roles"]),
+        ("programmes", summary["programmes"]), ("sources", summary["sources"]),
+        ("evidence quotes", summary["evidence"]),
+        ("triples", f"{summary['triples']} asserted, {summary['inferred_triples']} inferred"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    lines = [f"  {name:<{width}}  {value}" for name, value in rows]
+    verdict = "conforms" if summary["conforms"] else "DOES NOT CONFORM"
+    lines.append(f"  {'shapes':<{width}}  {verdict} ({summary['violations']} violations, "
+                 f"{summary['warnings']} warnings)")
+    return f"Built {out_dir}/kg.ttl\n" + "\n".join(lines)
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "turtle", "json"]),
+              default="text", show_default=True, help="How to print the report.")
+@click.option("--shapes", type=click.Path(path_type=Path), default=None,
+              help="Shapes file (default: kgbuild's ontology/shapes.ttl).")
+@click.option("--allow-any-format", is_flag=True,
+              help="Also read RDF/XML and JSON-LD (off by default: they can expand entities "
+                   "or fetch remote contexts).")
+@fail_on_library_errors
+def validate_command(files, output_format, shapes, allow_any_format):
+    """Validate Turtle FILES (merged) against the shapes. Exit 0 conforms, 1 not, 2 bad input."""
+    from .validate import validate_files
+
+    report = validate_files(files, shapes=shapes, allow_any_format=allow_any_format)
+    printers = {"text": report.text, "turtle": report.to_turtle, "json": report.to_json}
+    click.echo(printers[output_format]().rstrip("\n"))
+    sys.exit(EXIT_OK if report.conforms else EXIT_NOT_CONFORMANT)

@@ -1,0 +1,305 @@
+"""Claims to RDF: one small function per claim kind, provenance and evidence on every fact.
+
+``map_corpus(corpus)`` returns the asserted graph and, for the validation report, where each
+(node, property) came from (claim file and line). No blank node is ever created: every node has a
+readable IRI (see docs/model.md).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, SKOS, XSD
+
+from .claims import Claim, Corpus
+from .dates import PartialDate
+from .registry import Entity
+from .sources import Source
+from .vocab import KG, SCHEMA, bind_prefixes, entity
+
+ORGANISATION_CLASSES = {
+    "government": KG.Government, "ministry": KG.Ministry,
+    "advisory-council": KG.AdvisoryCouncil, "party": KG.PoliticalParty,
+    "company": KG.Company, "public-agency": KG.PublicAgency,
+    "local-government": KG.LocalGovernment, "media": KG.MediaOrganisation,
+}
+PROGRAMME_CLASSES = {
+    "fund": KG.Fund, "public-service": KG.PublicService, "charter": KG.Charter,
+    "strategy": KG.Strategy, "label": KG.Label, "visa": KG.VisaScheme, "tour": KG.Tour,
+    "network": KG.Network, "initiative": KG.Initiative, "platform": KG.Platform,
+}
+PRECISIONS = {"day": KG.DayPrecision, "month": KG.MonthPrecision, "year": KG.YearPrecision}
+END_REASONS = {
+    "resignation": KG.Resignation, "dismissal": KG.Dismissal, "end-of-term": KG.EndOfTerm,
+    "government-change": KG.GovernmentChange, "appointment-elsewhere": KG.AppointmentElsewhere,
+    "candidacy": KG.CandidacyEnd, "other": KG.OtherEnd,
+}
+MANDATE_STATES = {"ongoing": KG.Ongoing, "ended": KG.Ended, "ending": KG.Ending}
+CANDIDACY_STATES = {"declared": KG.Declared, "expected": KG.Expected, "withdrawn": KG.Withdrawn}
+MODALITIES = {"asserted": KG.Asserted, "expected": KG.Expected}
+REVIEW = {"reviewed": KG.Reviewed, "proposed": KG.Proposed}
+PROGRAMME_DATES = {
+    "announced": KG.announcementDate, "launched": KG.launchDate,
+    "planned_launch": KG.plannedLaunchDate, "presented": KG.presentationDate,
+    "signed": KG.signatureDate, "results_presented": KG.resultsDate,
+}
+SOURCE_PROPERTIES = {
+    "title": DCTERMS.title, "publisher": DCTERMS.publisher, "url": SCHEMA.url,
+    "published": DCTERMS.issued, "modified": DCTERMS.modified, "retrieved": KG.retrieved,
+}
+
+
+@dataclass
+class MappingResult:
+    graph: Graph
+    origins: dict = field(default_factory=lambda: defaultdict(list))
+
+
+class _Mapper:
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self.graph = bind_prefixes(Graph())
+        self.origins: dict = defaultdict(list)
+        self.claim: Claim | None = None
+
+    # -- small helpers ---------------------------------------------------------------------
+
+    def add(self, subject, predicate, obj, *, field_name: str | None = None) -> None:
+        self.graph.add((subject, predicate, obj))
+        if self.claim is not None:
+            where = self.claim.location_of(field_name) if field_name else self.claim.location
+            if where not in self.origins[(subject, predicate)]:
+                self.origins[(subject, predicate)].append(where)
+
+    def add_date(self, subject, predicate, date: PartialDate | None, field_name: str,
+                 precision_predicate=None) -> None:
+        if date is None:
+            return
+        self.add(subject, predicate, date.literal(), field_name=field_name)
+        if precision_predicate is not None:
+            self.add(subject, precision_predicate, PRECISIONS[date.precision],
+                     field_name=field_name)
+
+    def ref(self, entity_id: str) -> URIRef:
+        return entity(self.corpus.registry.get(entity_id).kind, entity_id)
+
+    def add_refs(self, subject, predicate, claim: Claim, name: str) -> None:
+        value = claim.get(name)
+        if value is None:
+            return
+        for entity_id in (value if isinstance(value, tuple) else (value,)):
+            self.add(subject, predicate, self.ref(entity_id), field_name=name)
+
+    def french(self, text: str) -> Literal:
+        return Literal(text, lang="fr")
+
+    # -- registry and sources ----------------------------------------------------------------
+
+    def map_entity(self, item: Entity) -> None:
+        node = entity(item.kind, item.id)
+        classes = {
+            "person": [SCHEMA.Person],
+            "organisation": [ORG.Organization, ORGANISATION_CLASSES.get(item.attrs.get("kind"))],
+            "post": [ORG.Post],
+            "programme": [KG.Programme, PROGRAMME_CLASSES.get(item.attrs.get("kind"))],
+            "election": [KG.Election],
+        }[item.kind]
+        for cls in classes:
+            if cls is not None:
+                self.add(node, RDF.type, cls)
+        self.add(node, SKOS.prefLabel, self.french(item.label))
+        if item.label_en:
+            self.add(node, SKOS.prefLabel, Literal(item.label_en, lang="en"))
+        for alias in item.aliases:
+            self.add(node, SKOS.altLabel, self.french(alias))
+        for misspelling in item.misspellings:
+            self.add(node, SKOS.hiddenLabel, self.french(misspelling))
+        if item.description:
+            self.add(node, SCHEMA.description, self.french(item.description))
+        if item.description_en:
+            self.add(node, SCHEMA.description, Literal(item.description_en, lang="en"))
+        if item.wikidata:
+            self.add(node, KG.wikidata, Literal(item.wikidata))
+        attrs = item.attrs
+        if attrs.get("organisation"):
+            self.add(node, ORG.postIn, entity("organisation", attrs["organisation"]))
+        if attrs.get("reports_to"):
+            self.add(node, ORG.reportsTo, entity("post", attrs["reports_to"]))
+        if attrs.get("part_of"):
+            self.add(node, DCTERMS.isPartOf, entity("programme", attrs["part_of"]))
+        if attrs.get("date"):
+            self.add_date(node, SCHEMA.startDate, attrs["date"], "date")
+
+    def map_source(self, source: Source) -> None:
+        node = entity("source", source.id)
+        self.add(node, RDF.type, KG.Source)
+        if source.title:
+            self.add(node, DCTERMS.title, Literal(source.title, lang=source.language))
+        if source.publisher:
+            self.add(node, DCTERMS.publisher, entity("organisation", source.publisher))
+        if source.url:
+            self.add(node, SCHEMA.url, URIRef(source.url))
+        for name in ("published", "modified", "retrieved"):
+            self.add_date(node, SOURCE_PROPERTIES[name], getattr(source, name), name)
+        self.add(node, DCTERMS.language, Literal(source.language))
+        self.add(node, KG.sha256, Literal(source.sha256))
+        for name in source.unknown:
+            self.add(node, KG.unknownProperty, SOURCE_PROPERTIES[name])
+
+    # -- claims ------------------------------------------------------------------------------
+
+    def map_claim(self, claim: Claim) -> None:
+        self.claim = claim
+        node = getattr(self, f"map_{claim.type}")(claim)
+        source = entity("source", claim.source)
+        self.add(node, PROV.wasDerivedFrom, source)
+        self.add(node, KG.reviewStatus, REVIEW[claim.status])
+        many = len(claim.quotes) > 1
+        for number, quote in enumerate(claim.quotes, start=1):
+            evidence = entity("evidence", f"{claim.id}-{number}" if many else claim.id)
+            self.add(node, KG.evidence, evidence)
+            self.add(evidence, RDF.type, KG.Evidence)
+            language = self.corpus.sources[claim.source].language
+            self.add(evidence, KG.quote, Literal(quote.text, lang=language))
+            self.add(evidence, KG.startOffset, Literal(quote.start, datatype=XSD.integer))
+            self.add(evidence, KG.endOffset, Literal(quote.end, datatype=XSD.integer))
+            self.add(evidence, PROV.wasQuotedFrom, source)
+            self.add(evidence, KG.claimId, Literal(claim.id))
+            self.add(evidence, KG.claimFile, Literal(claim.file))
+            self.add(evidence, KG.claimLine, Literal(claim.line, datatype=XSD.integer))
+            self.add(evidence, KG.reviewStatus, REVIEW[claim.status])
+            if claim.confidence is not None:
+                self.add(evidence, KG.confidence, Literal(claim.confidence, datatype=XSD.decimal))
+            if claim.produced_by:
+                self.add(evidence, KG.producedBy, Literal(claim.produced_by))
+        self.claim = None
+
+    def map_mandate(self, claim: Claim) -> URIRef:
+        key = claim.get("key") or f"{claim.get('holder')}--{claim.get('post')}"
+        node = entity("mandate", key)
+        self.add(node, RDF.type, KG.Mandate)
+        self.add_refs(node, KG.holder, claim, "holder")
+        self.add_refs(node, KG.post, claim, "post")
+        self.add_date(node, SCHEMA.startDate, claim.get("start"), "start", KG.startPrecision)
+        self.add_date(node, SCHEMA.endDate, claim.get("end"), "end", KG.endPrecision)
+        self.add_date(node, KG.endDecisionDate, claim.get("end_decided"), "end_decided")
+        if claim.get("end_reason"):
+            self.add(node, KG.endReason, END_REASONS[claim.get("end_reason")],
+                     field_name="end_reason")
+        if claim.get("state"):
+            self.add(node, KG.mandateState, MANDATE_STATES[claim.get("state")],
+                     field_name="state")
+        self.add_refs(node, KG.predecessor, claim, "predecessor")
+        self.add_refs(node, KG.successor, claim, "successor")
+        self.add_refs(node, KG.appointedBy, claim, "appointed_by")
+        return node
+
+    def map_membership(self, claim: Claim) -> URIRef:
+        key = claim.get("key") or f"{claim.get('member')}--{claim.get('organisation')}"
+        node = entity("membership", key)
+        self.add(node, RDF.type, ORG.Membership)
+        self.add_refs(node, ORG.member, claim, "member")
+        self.add_refs(node, ORG.organization, claim, "organisation")
+        self.add_date(node, SCHEMA.startDate, claim.get("start"), "start", KG.startPrecision)
+        self.add_date(node, SCHEMA.endDate, claim.get("end"), "end", KG.endPrecision)
+        if claim.get("role"):
+            self.add(node, KG.roleDescription, self.french(claim.get("role")), field_name="role")
+        return node
+
+    def map_candidacy(self, claim: Claim) -> URIRef:
+        target = claim.get("election") or claim.get("office") or claim.get("investiture_of")
+        key = claim.get("key") or f"{claim.get('candidate')}--{target or 'undated'}"
+        node = entity("candidacy", key)
+        self.add(node, RDF.type, KG.Candidacy)
+        self.add_refs(node, KG.candidate, claim, "candidate")
+        self.add_refs(node, KG.election, claim, "election")
+        self.add_refs(node, KG.soughtPost, claim, "office")
+        self.add_refs(node, KG.investitureOf, claim, "investiture_of")
+        self.add_date(node, KG.announcementDate, claim.get("announced"), "announced")
+        if claim.get("state"):
+            self.add(node, KG.candidacyState, CANDIDACY_STATES[claim.get("state")],
+                     field_name="state")
+        return node
+
+    def map_campaign_role(self, claim: Claim) -> URIRef:
+        whom = claim.get("candidate") or claim.get("organisation") or "campaign"
+        when = claim.get("election") or (claim.get("start").iso if claim.get("start") else None)
+        key = claim.get("key") or "--".join(p for p in (claim.get("person"), whom, when) if p)
+        node = entity("campaign-role", key)
+        self.add(node, RDF.type, KG.CampaignRole)
+        self.add_refs(node, KG.campaigner, claim, "person")
+        self.add_refs(node, KG.campaignFor, claim, "candidate")
+        self.add_refs(node, KG.election, claim, "election")
+        self.add_refs(node, ORG.organization, claim, "organisation")
+        self.add(node, KG.roleDescription, self.french(claim.get("role")), field_name="role")
+        self.add_date(node, SCHEMA.startDate, claim.get("start"), "start", KG.startPrecision)
+        self.add_date(node, SCHEMA.endDate, claim.get("end"), "end", KG.endPrecision)
+        self.add(node, KG.modality, MODALITIES[claim.get("modality") or "asserted"],
+                 field_name="modality")
+        return node
+
+    def map_programme(self, claim: Claim) -> URIRef:
+        node = self.ref(claim.get("programme"))
+        self.add_refs(node, KG.launchedBy, claim, "launched_by")
+        for name, predicate in PROGRAMME_DATES.items():
+            self.add_date(node, predicate, claim.get(name), name)
+        if claim.get("results_event"):
+            self.add(node, KG.resultsEvent, self.french(claim.get("results_event")),
+                     field_name="results_event")
+        self.add_refs(node, KG.partner, claim, "partners")
+        self.add_refs(node, KG.signatory, claim, "signatories")
+        self.add_refs(node, KG.nonSignatory, claim, "non_signatories")
+        self.add_refs(node, DCTERMS.isPartOf, claim, "part_of")
+        budget = claim.get("budget")
+        if budget is not None:
+            amount = entity("budget", claim.id)
+            self.add(node, KG.budget, amount, field_name="budget")
+            self.add(amount, RDF.type, SCHEMA.MonetaryAmount, field_name="budget")
+            value_property = {"exact": SCHEMA.value, "minimum": SCHEMA.minValue,
+                              "approximate": KG.approximateValue}[budget.bound]
+            self.add(amount, value_property, Literal(budget.amount, datatype=XSD.decimal),
+                     field_name="budget")
+            self.add(amount, SCHEMA.currency, Literal(budget.currency), field_name="budget")
+            self.add_date(amount, KG.budgetPeriod, budget.period, "budget")
+            self.add(amount, PROV.wasDerivedFrom, entity("source", claim.source))
+        return node
+
+    def map_person(self, claim: Claim) -> URIRef:
+        node = self.ref(claim.get("person"))
+        if claim.get("description"):
+            self.add(node, SCHEMA.description, self.french(claim.get("description")),
+                     field_name="description")
+        if claim.get("occupation"):
+            self.add(node, KG.occupation, self.french(claim.get("occupation")),
+                     field_name="occupation")
+        return node
+
+    def map_organisation(self, claim: Claim) -> URIRef:
+        node = self.ref(claim.get("organisation"))
+        self.add_refs(node, SCHEMA.founder, claim, "founded_by")
+        if claim.get("description"):
+            self.add(node, SCHEMA.description, self.french(claim.get("description")),
+                     field_name="description")
+        return node
+
+
+def map_corpus(corpus: Corpus) -> MappingResult:
+    """Map a checked corpus to its asserted RDF graph."""
+    mapper = _Mapper(corpus)
+    for item in sorted(corpus.registry.entities.values(), key=lambda e: (e.kind, e.id)):
+        mapper.map_entity(item)
+    for source in corpus.sources.values():
+        mapper.map_source(source)
+    for claim in sorted(corpus.claims, key=lambda c: c.id):
+        mapper.map_claim(claim)
+    _resolve_review_status(mapper.graph)
+    return MappingResult(mapper.graph, mapper.origins)
+
+
+def _resolve_review_status(graph: Graph) -> None:
+    """A fact reviewed in any claim is reviewed: drop its 'proposed' status."""
+    for node in set(graph.subjects(KG.reviewStatus, KG.Reviewed)):
+        if (node, RDF.type, KG.Evidence) not in graph:
+            graph.remove((node, KG.reviewStatus, KG.Proposed))

@@ -1,0 +1,178 @@
+"""The entity registry: persons, organisations, posts, programmes and elections shared by every
+claim file, with their labels, aliases, misspellings and optional Wikidata QIDs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ClaimError
+from .fields import Reader
+from .yamlio import Sequence, load_yaml
+
+ORGANISATION_KINDS = ("government", "ministry", "advisory-council", "party", "company",
+                      "public-agency", "local-government", "media")
+PROGRAMME_KINDS = ("fund", "public-service", "charter", "strategy", "label", "visa", "tour",
+                   "network", "initiative", "platform")
+SECTIONS = {  # section of registry.yaml -> entity kind (the IRI segment)
+    "persons": "person",
+    "organisations": "organisation",
+    "posts": "post",
+    "programmes": "programme",
+    "elections": "election",
+}
+_COMMON = ("id", "label", "label_en", "aliases", "misspellings", "wikidata", "description",
+           "description_en", "note")
+_EXTRA = {
+    "person": (),
+    "organisation": ("kind",),
+    "post": ("organisation", "reports_to"),
+    "programme": ("kind", "part_of"),
+    "election": ("date",),
+}
+_QID = re.compile(r"^Q[1-9]\d*$")
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str
+    id: str
+    label: str
+    file: str
+    line: int
+    label_en: str | None = None
+    aliases: tuple[str, ...] = ()
+    misspellings: tuple[str, ...] = ()
+    wikidata: str | None = None
+    description: str | None = None
+    description_en: str | None = None
+    attrs: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the entity goes by: label, English label, aliases, misspellings."""
+        names = (self.label, self.label_en, *self.aliases, *self.misspellings)
+        return tuple(dict.fromkeys(n for n in names if n))
+
+
+@dataclass(frozen=True)
+class Registry:
+    entities: dict[str, Entity]
+    path: str = "registry.yaml"
+
+    def get(self, entity_id: str) -> Entity | None:
+        return self.entities.get(entity_id)
+
+    def of_kind(self, kind: str) -> list[Entity]:
+        return sorted((e for e in self.entities.values() if e.kind == kind), key=lambda e: e.id)
+
+    def require(self, entity_id: str, kinds: tuple[str, ...], *, path: str, line: int,
+                field_name: str) -> Entity:
+        """The entity ``entity_id`` of one of ``kinds``, or a ClaimError that says what exists."""
+        entity = self.entities.get(entity_id)
+        wanted = " or ".join(kinds)
+        if entity is None:
+            close = self.closest_ids(entity_id, kinds)
+            hint = (f"did you mean: {', '.join(close)}? " if close else "") + \
+                f"add it to {self.path} or fix the id"
+            raise ClaimError(f"unknown {wanted} '{entity_id}' in '{field_name}'",
+                             path=path, line=line, hint=hint)
+        if entity.kind not in kinds:
+            raise ClaimError(
+                f"'{entity_id}' in '{field_name}' is a {entity.kind}, not a {wanted}",
+                path=path, line=line, hint=f"use the id of a {wanted}")
+        return entity
+
+    def closest_ids(self, entity_id: str, kinds: tuple[str, ...]) -> list[str]:
+        import difflib
+
+        candidates = [e.id for e in self.entities.values() if e.kind in kinds]
+        return difflib.get_close_matches(entity_id, candidates, n=3, cutoff=0.6)
+
+
+def normalise_name(name: str) -> str:
+    """Case-, accent-, apostrophe- and space-insensitive form of a name, for matching."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").replace("‘", "'").casefold()
+    return " ".join(re.sub(r"[^\w@']+", " ", text).split())
+
+
+def load_registry(path: str | Path, *, display: str | None = None) -> Registry:
+    """Load ``registry.yaml``; raise ClaimError/YamlError with file and line on any problem."""
+    shown = display or str(path)
+    document = load_yaml(path, display=shown)
+    if document is None:
+        return Registry({}, shown)
+    top = Reader(document, shown, "the registry")
+    top.refuse_unknown_fields(SECTIONS)
+    entities: dict[str, Entity] = {}
+    for section, kind in SECTIONS.items():
+        items = document.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, Sequence):
+            raise top.error(section, f"'{section}' must be a list of entries")
+        for item in items:
+            entity = _read_entity(Reader(item, shown, f"a {kind} entry"), kind)
+            if entity.id in entities:
+                first = entities[entity.id]
+                raise ClaimError(
+                    f"duplicate id '{entity.id}' (first defined on line {first.line})",
+                    path=shown, line=entity.line,
+                    hint="every registry id must be unique, across all sections")
+            entities[entity.id] = entity
+    registry = Registry(entities, shown)
+    _check_links(registry)
+    return registry
+
+
+def _read_entity(reader: Reader, kind: str) -> Entity:
+    reader.refuse_unknown_fields(_COMMON + _EXTRA[kind])
+    wikidata = reader.text("wikidata")
+    if wikidata is not None and not _QID.match(wikidata):
+        raise reader.error("wikidata", f"'{wikidata}' is not a Wikidata QID",
+                           hint="write Q followed by digits, e.g. Q42, or leave it out")
+    attrs: dict = {}
+    if kind == "organisation":
+        attrs["kind"] = reader.choice("kind", ORGANISATION_KINDS)
+        if attrs["kind"] is None:
+            reader.required("kind")
+    elif kind == "programme":
+        attrs["kind"] = reader.choice("kind", PROGRAMME_KINDS)
+        if attrs["kind"] is None:
+            reader.required("kind")
+        attrs["part_of"] = reader.identifier("part_of")
+    elif kind == "post":
+        attrs["organisation"] = reader.identifier("organisation", required=True)
+        attrs["reports_to"] = reader.identifier("reports_to")
+    elif kind == "election":
+        attrs["date"] = reader.date("date")
+    attrs["_lines"] = {key: reader.line_of(key) for key in reader.mapping}
+    return Entity(
+        kind=kind,
+        id=reader.identifier("id", required=True),
+        label=reader.text("label", required=True),
+        file=reader.path,
+        line=reader.line,
+        label_en=reader.text("label_en"),
+        aliases=reader.texts("aliases"),
+        misspellings=reader.texts("misspellings"),
+        wikidata=wikidata,
+        description=reader.text("description"),
+        description_en=reader.text("description_en"),
+        attrs=attrs,
+    )
+
+
+def _check_links(registry: Registry) -> None:
+    links = {"organisation": ("organisation",), "reports_to": ("post",), "part_of": ("programme",)}
+    for entity in registry.entities.values():
+        for name, kinds in links.items():
+            target = entity.attrs.get(name)
+            if target:
+                registry.require(target, kinds, path=entity.file,
+                                 line=entity.attrs["_lines"].get(name, entity.line),
+                                 field_name=name)

@@ -1,0 +1,188 @@
+"""The build: the seed graph holds the facts of the articles, byte-stable and readable by others."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, XSD
+
+from kgbuild import build
+from kgbuild.errors import ClaimError
+from kgbuild.rdfio import to_turtle
+from kgbuild.vocab import KG, KGID, SCHEMA
+
+from .conftest import MINI_CLAIMS, SEED_DATA, write_mini_data
+
+MAHJOUBI = KGID["person/mounir-mahjoubi"]
+
+
+def mandate(key):
+    return KGID[f"mandate/{key}"]
+
+
+def test_the_seed_build_conforms_and_counts_what_it_holds(seed_build):
+    summary = seed_build.summary
+    assert summary["conforms"] is True
+    assert summary["violations"] == 0
+    assert summary["sources"] == 2
+    assert summary["mandates"] >= 7
+    assert summary["programmes"] >= 14
+
+
+@pytest.mark.parametrize("key, start, end", [
+    ("mounir-mahjoubi--president-cnnum", Literal("2016-02", datatype=XSD.gYearMonth), None),
+    ("mounir-mahjoubi--secretaire-etat-numerique", Literal("2017-05", datatype=XSD.gYearMonth),
+     Literal("2019-03-29", datatype=XSD.date)),
+    ("kat-borlongan--directeur-mission-french-tech", Literal("2018-05", datatype=XSD.gYearMonth),
+     None),
+])
+def test_the_seed_mandates_carry_their_dates_at_their_precision(seed_build, key, start, end):
+    graph = seed_build.asserted
+    assert set(graph.objects(mandate(key), SCHEMA.startDate)) == {start}
+    assert set(graph.objects(mandate(key), SCHEMA.endDate)) == ({end} if end else set())
+
+
+def test_successions_of_the_seed(seed_build):
+    graph = seed_build.asserted
+    assert (mandate("mounir-mahjoubi--president-cnnum"), KG.predecessor,
+            KGID["person/benoit-thieulin"]) in graph
+    assert (mandate("kat-borlongan--directeur-mission-french-tech"), KG.predecessor,
+            KGID["person/david-monteau"]) in graph
+    assert (mandate("mounir-mahjoubi--secretaire-etat-numerique"), KG.endDecisionDate,
+            Literal("2019-03-27", datatype=XSD.date)) in graph
+
+
+def test_every_fact_node_has_a_quote_from_a_source(seed_build):
+    graph = seed_build.asserted
+    for cls in (KG.Mandate, KG.Candidacy, KG.CampaignRole, KG.Programme):
+        for node in graph.subjects(RDF.type, cls):
+            evidence = list(graph.objects(node, KG.evidence))
+            assert evidence, f"{node} has no evidence"
+            for item in evidence:
+                quote = graph.value(item, KG.quote)
+                source = graph.value(item, URIRef("http://www.w3.org/ns/prov#wasQuotedFrom"))
+                assert quote and source
+
+
+def test_the_cnnum_mandate_is_supported_by_both_articles(seed_build):
+    graph = seed_build.asserted
+    sources = {graph.value(e, URIRef("http://www.w3.org/ns/prov#wasQuotedFrom"))
+               for e in graph.objects(mandate("mounir-mahjoubi--president-cnnum"), KG.evidence)}
+    assert sources == {KGID["source/mahjoubi-quitte-cnnum"],
+                       KGID["source/mahjoubi-quitte-gouvernement"]}
+
+
+def test_misspellings_resolve_to_the_same_entities(seed_build):
+    graph = seed_build.asserted
+    hidden = {str(label) for label in graph.objects(MAHJOUBI, URIRef(
+        "http://www.w3.org/2004/02/skos/core#hiddenLabel"))}
+    assert "Mounir Majhoubi" in hidden
+    cnnum_hidden = {str(label) for label in graph.objects(KGID["organisation/cnnum"], URIRef(
+        "http://www.w3.org/2004/02/skos/core#hiddenLabel"))}
+    assert "CNNuum" in cnnum_hidden
+
+
+def test_the_budgets_of_the_seed(seed_build):
+    graph = seed_build.asserted
+    amounts = {(graph.value(b, SCHEMA.value) or graph.value(b, SCHEMA.minValue)).toPython()
+               for b in graph.subjects(RDF.type, SCHEMA.MonetaryAmount)}
+    assert {400000000, 3000000, 6000000} <= {int(a) for a in amounts}
+
+
+def test_reasoning_adds_memberships_inverses_and_succession(seed_build):
+    inferred = seed_build.inferred
+    org = "http://www.w3.org/ns/org#"
+    assert (MAHJOUBI, URIRef(org + "memberOf"), KGID["organisation/cnnum"]) in inferred
+    assert (MAHJOUBI, URIRef(org + "holds"), KGID["post/secretaire-etat-numerique"]) in inferred
+    assert (MAHJOUBI, KG.replaces, KGID["person/benoit-thieulin"]) in inferred
+    assert (KGID["person/benoit-thieulin"], KG.replacedBy, MAHJOUBI) in inferred
+
+
+def test_owlrl_noise_stays_out_of_the_inferred_graph(seed_build):
+    for s, p, o in seed_build.inferred:
+        assert isinstance(s, URIRef) and str(s).startswith(str(KGID))
+        assert not (p == OWL.sameAs and s == o)
+        assert not (p == RDF.type and o == OWL.Thing)
+
+
+def test_outputs_are_written(seed_build):
+    names = {path.name for path in seed_build.outputs.values()}
+    assert names == {"kg.ttl", "kg-inferred.ttl", "report.txt", "report.ttl", "report.json",
+                     "summary.json"}
+
+
+def test_the_written_turtle_parses_with_an_independent_parser_into_the_same_graph(seed_build):
+    pyoxigraph = pytest.importorskip("pyoxigraph")
+    for name in ("graph", "inferred"):
+        path = seed_build.outputs[name]
+        ours = Graph().parse(path)
+        store = pyoxigraph.Store()
+        store.load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
+        theirs = {(str(q.subject.value), str(q.predicate.value), _oxi_object(q.object))
+                  for q in store}
+        mine = {(str(s), str(p), _rdflib_object(o)) for s, p, o in ours}
+        assert theirs == mine
+
+
+def _oxi_object(term):
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.Literal):
+        return (term.value, term.language, str(term.datatype.value) if term.datatype else None)
+    return str(term.value)
+
+
+def _rdflib_object(term):
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype else (
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString" if term.language
+            else str(XSD.string))
+        return (str(term), term.language, datatype)
+    return str(term)
+
+
+def test_the_same_input_gives_byte_identical_output_across_hash_seeds(tmp_path):
+    outputs = []
+    for seed in ("0", "1", "4242"):
+        out = tmp_path / f"out-{seed}"
+        subprocess.run([sys.executable, "-m", "kgbuild", "build", "--quiet", "--data",
+                        str(SEED_DATA), "--out", str(out)], check=True, capture_output=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.append({name: (out / name).read_bytes() for name in
+                        ("kg.ttl", "kg-inferred.ttl", "report.txt", "summary.json")})
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_turtle_writing_refuses_blank_nodes():
+    from rdflib import BNode
+
+    from kgbuild.errors import ExportError
+
+    graph = Graph()
+    graph.add((BNode(), RDF.type, KG.Mandate))
+    with pytest.raises(ExportError, match="blank node"):
+        to_turtle(graph)
+
+
+def test_a_failed_build_leaves_previous_outputs_untouched(tmp_path):
+    data = write_mini_data(tmp_path)
+    out = tmp_path / "build"
+    build(data, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (data / "claims" / "mini.yaml").write_text(MINI_CLAIMS.replace("2021-06-03", "2021-02-30"))
+    with pytest.raises(ClaimError):
+        build(data, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_the_mapping_does_not_depend_on_the_working_directory(tmp_path, monkeypatch):
+    data = write_mini_data(tmp_path)
+    first = build(data, None).asserted
+    monkeypatch.chdir(Path(data).parent)
+    second = build(Path("data"), None).asserted
+    assert to_turtle(first) == to_turtle(second)

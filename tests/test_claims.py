@@ -1,0 +1,223 @@
+"""The claim loader refuses bad input with the file, the line, what is wrong and how to fix it."""
+
+from __future__ import annotations
+
+import pytest
+
+from kgbuild.claims import load_corpus
+from kgbuild.errors import ClaimError, QuoteNotFoundError, SourceError, YamlError
+
+from .conftest import MINI_CLAIMS, MINI_REGISTRY, MINI_TEXT, source_metadata, write_mini_data
+
+
+def load_with_claims(tmp_path, claims: str, registry: str = MINI_REGISTRY):
+    return load_corpus(write_mini_data(tmp_path, claims=claims, registry=registry))
+
+
+def test_the_mini_corpus_loads_with_offsets_computed(mini_data):
+    corpus = load_corpus(mini_data)
+    claim = corpus.claims[0]
+    quote = claim.quotes[0]
+    assert MINI_TEXT[quote.start:quote.end] == quote.text
+    assert claim.location == "data/claims/mini.yaml:4"
+
+
+def test_malformed_yaml_names_the_line(tmp_path):
+    claims = MINI_CLAIMS.replace("    start: 2020-05\n", "    start: [2020-05\n")
+    with pytest.raises(YamlError) as caught:
+        load_with_claims(tmp_path, claims)
+    assert str(caught.value).startswith("data/claims/mini.yaml:9: malformed YAML")
+
+
+def test_duplicate_keys_are_refused(tmp_path):
+    claims = MINI_CLAIMS.replace("    start: 2020-05\n", "    start: 2020-05\n    start: 2021-01\n")
+    with pytest.raises(YamlError) as caught:
+        load_with_claims(tmp_path, claims)
+    assert "data/claims/mini.yaml:10: duplicate key 'start' (first on line 9)" in str(caught.value)
+
+
+@pytest.mark.parametrize("value, becomes", [("NO", "a boolean"), ("yes", "a boolean"),
+                                            ("012", "an integer"), ("1:20", "an integer"),
+                                            ("~", None)])
+def test_ambiguous_unquoted_scalars_are_refused_where_text_is_wanted(tmp_path, value, becomes):
+    registry = MINI_REGISTRY.replace("label: Paul Marin", f"label: {value}")
+    if becomes is None:  # an empty (null) label is a missing label
+        with pytest.raises(ClaimError, match="has no 'label'"):
+            load_with_claims(tmp_path, MINI_CLAIMS, registry)
+        return
+    with pytest.raises(ClaimError) as caught:
+        load_with_claims(tmp_path, MINI_CLAIMS, registry)
+    assert str(caught.value).startswith(
+        f"data/registry.yaml:6: unquoted '{value}' in 'label' would be read by YAML as {becomes}")
+    assert f'quote it: label: "{value}"' in str(caught.value)
+
+
+def test_quoted_ambiguous_scalars_are_fine(tmp_path):
+    registry = MINI_REGISTRY.replace("label: Paul Marin", 'label: "NO"')
+    corpus = load_with_claims(tmp_path, MINI_CLAIMS, registry)
+    assert corpus.registry.get("paul-marin").label == "NO"
+
+
+def test_a_quote_not_in_the_source_shows_the_closest_passage(tmp_path):
+    claims = MINI_CLAIMS.replace("a été lancé le 3 juin 2021.", "a été lancé le 4 juin 2021.")
+    with pytest.raises(QuoteNotFoundError) as caught:
+        load_with_claims(tmp_path, claims)
+    message = str(caught.value)
+    assert message.startswith("data/claims/mini.yaml:22: quote not found verbatim in "
+                              "data/sources/mini.txt")
+    assert "closest passage: \"Le fonds Océan Avenir, doté de 250 millions d'euros, a été lancé " \
+           "le 3 juin 2021.\"" in message
+
+
+def test_typographic_apostrophes_matter(tmp_path):
+    claims = MINI_CLAIMS.replace("secrétaire d’État", "secrétaire d'État")
+    with pytest.raises(QuoteNotFoundError, match="apostrophes"):
+        load_with_claims(tmp_path, claims)
+
+
+def test_an_unknown_entity_is_named_with_suggestions(tmp_path):
+    claims = MINI_CLAIMS.replace("holder: claire-vasseur", "holder: claire-vaseur")
+    with pytest.raises(ClaimError) as caught:
+        load_with_claims(tmp_path, claims)
+    assert str(caught.value) == (
+        "data/claims/mini.yaml:6: unknown person 'claire-vaseur' in 'holder'\n"
+        "  hint: did you mean: claire-vasseur? add it to data/registry.yaml or fix the id")
+
+
+def test_a_reference_of_the_wrong_kind_is_refused(tmp_path):
+    claims = MINI_CLAIMS.replace("post: secretaire-etat-mer", "post: gouvernement")
+    with pytest.raises(ClaimError, match="'gouvernement' in 'post' is a organisation, not a post"):
+        load_with_claims(tmp_path, claims)
+
+
+def test_an_impossible_date_is_refused(tmp_path):
+    claims = MINI_CLAIMS.replace("launched: 2021-06-03", "launched: 2019-02-30")
+    with pytest.raises(ClaimError) as caught:
+        load_with_claims(tmp_path, claims)
+    assert str(caught.value).startswith(
+        "data/claims/mini.yaml:19: impossible date in 'launched': '2019-02-30' does not exist: "
+        "2019-02 has 28 days")
+
+
+@pytest.mark.parametrize("bad", ["2019-13", "March 2019", "19-03-2019", "2019-3"])
+def test_dates_must_be_iso_at_day_month_or_year_precision(tmp_path, bad):
+    claims = MINI_CLAIMS.replace("start: 2020-05", f'start: "{bad}"')
+    with pytest.raises(ClaimError, match="impossible date in 'start'"):
+        load_with_claims(tmp_path, claims)
+
+
+def test_an_end_before_the_start_is_refused_across_precisions(tmp_path):
+    claims = MINI_CLAIMS.replace("start: 2020-05", "start: 2020-05\n    end: 2020-04-30")
+    with pytest.raises(ClaimError) as caught:
+        load_with_claims(tmp_path, claims)
+    assert str(caught.value).startswith("data/claims/mini.yaml:10: end 2020-04-30 is before "
+                                        "start 2020-05")
+
+
+def test_an_end_in_the_start_month_is_fine(tmp_path):
+    claims = MINI_CLAIMS.replace("start: 2020-05", "start: 2020-05\n    end: 2020-05-01")
+    assert load_with_claims(tmp_path, claims).claims[1].get("end").iso == "2020-05-01"
+
+
+def test_duplicate_claim_ids_are_refused(tmp_path):
+    claims = MINI_CLAIMS.replace("id: ocean-avenir", "id: vasseur-mer")
+    with pytest.raises(ClaimError) as caught:
+        load_with_claims(tmp_path, claims)
+    assert str(caught.value).startswith("data/claims/mini.yaml:15: duplicate claim id "
+                                        "'vasseur-mer' (first on line 4)")
+
+
+def test_duplicate_claim_ids_across_files_are_refused(tmp_path):
+    data = write_mini_data(tmp_path)
+    other = "Une autre source.\n"
+    (data / "sources" / "other.txt").write_text(other, encoding="utf-8")
+    (data / "sources" / "other.yaml").write_text(source_metadata("other", other))
+    (data / "claims" / "other.yaml").write_text(
+        "source: other\nstatus: reviewed\nclaims:\n  - id: vasseur-mer\n    type: person\n"
+        "    person: paul-marin\n    quotes: [\"Une autre source.\"]\n")
+    with pytest.raises(ClaimError, match=r"data/claims/other.yaml:4: duplicate claim id "
+                                         r"'vasseur-mer' \(first at data/claims/mini.yaml:4\)"):
+        load_corpus(data)
+
+
+def test_duplicate_registry_ids_are_refused(tmp_path):
+    registry = MINI_REGISTRY.replace("  - id: paul-marin", "  - id: claire-vasseur")
+    with pytest.raises(ClaimError, match=r"data/registry.yaml:5: duplicate id 'claire-vasseur' "
+                                         r"\(first defined on line 2\)"):
+        load_with_claims(tmp_path, MINI_CLAIMS, registry)
+
+
+def test_a_source_that_is_not_utf8_is_refused(tmp_path):
+    data = write_mini_data(tmp_path)
+    latin1 = MINI_TEXT.encode("latin-1", errors="replace")
+    (data / "sources" / "mini.txt").write_bytes(latin1)
+    (data / "sources" / "mini.yaml").write_text(source_metadata("mini", latin1))
+    with pytest.raises(SourceError) as caught:
+        load_corpus(data)
+    assert str(caught.value).startswith("data/sources/mini.txt:2: not UTF-8: byte 0x")
+    assert "iconv" in str(caught.value)
+
+
+def test_a_changed_source_text_is_detected_by_its_sha256(tmp_path):
+    data = write_mini_data(tmp_path)
+    (data / "sources" / "mini.txt").write_text(MINI_TEXT + "Ajout.\n", encoding="utf-8")
+    with pytest.raises(ClaimError, match="data/sources/mini.yaml:7: sha256 .* does not match"):
+        load_corpus(data)
+
+
+def test_a_missing_source_text_is_named(tmp_path):
+    data = write_mini_data(tmp_path)
+    (data / "sources" / "mini.txt").unlink()
+    with pytest.raises(SourceError, match="data/sources/mini.txt: source text not found"):
+        load_corpus(data)
+
+
+def test_a_missing_registry_is_named(tmp_path):
+    data = write_mini_data(tmp_path)
+    (data / "registry.yaml").unlink()
+    with pytest.raises(YamlError, match="data/registry.yaml: file not found"):
+        load_corpus(data)
+
+
+def test_a_missing_data_folder_is_named(tmp_path):
+    with pytest.raises(ClaimError, match="data folder not found"):
+        load_corpus(tmp_path / "nowhere")
+
+
+def test_unknown_fields_list_the_allowed_ones(tmp_path):
+    claims = MINI_CLAIMS.replace("start: 2020-05", "begin: 2020-05")
+    with pytest.raises(ClaimError) as caught:
+        load_with_claims(tmp_path, claims)
+    assert "data/claims/mini.yaml:9: unknown field 'begin' in a claim" in str(caught.value)
+    assert "allowed fields: appointed_by, confidence, end," in str(caught.value)
+
+
+def test_offsets_when_given_must_hold_the_quote(tmp_path):
+    claims = MINI_CLAIMS.replace(
+        "      - \"Le fonds Océan Avenir, doté de 250 millions d'euros, a été lancé le 3 juin 2021.\"",
+        "      - text: \"Le fonds Océan Avenir\"\n        start: 3\n        end: 24")
+    with pytest.raises(ClaimError, match="offsets 3..24 do not hold the quote") as caught:
+        load_with_claims(tmp_path, claims)
+    start = MINI_TEXT.index("Le fonds")
+    assert f"the quote is at start: {start}, end: {start + 21}" in str(caught.value)
+
+
+def test_proposed_fields_are_refused_in_reviewed_files(tmp_path):
+    claims = MINI_CLAIMS.replace("    start: 2020-05\n", "    start: 2020-05\n    confidence: 0.5\n")
+    with pytest.raises(ClaimError, match="'confidence' is for proposed claims only"):
+        load_with_claims(tmp_path, claims)
+
+
+def test_anchors_and_aliases_are_refused(tmp_path):
+    claims = MINI_CLAIMS.replace("holder: claire-vasseur", "holder: &h claire-vasseur")
+    with pytest.raises(YamlError, match="anchors and aliases"):
+        load_with_claims(tmp_path, claims)
+
+
+def test_budget_amounts_must_be_positive_with_a_currency(tmp_path):
+    claims = MINI_CLAIMS.replace("{amount: 250000000, currency: EUR}", "{amount: 0, currency: EUR}")
+    with pytest.raises(ClaimError, match="a budget amount must be positive"):
+        load_with_claims(tmp_path, claims)
+    claims = MINI_CLAIMS.replace("currency: EUR", "currency: euros")
+    with pytest.raises(ClaimError, match="'euros' is not an ISO 4217 currency code"):
+        load_with_claims(tmp_path, claims)
