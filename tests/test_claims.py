@@ -33,7 +33,7 @@ def test_duplicate_keys_are_refused(tmp_path):
     claims = MINI_CLAIMS.replace("    start: 2020-05\n", "    start: 2020-05\n    start: 2021-01\n")
     with pytest.raises(YamlError) as caught:
         load_with_claims(tmp_path, claims)
-    assert "data/claims/mini.yaml:10: duplicate key 'start' (first on line 9)" in str(caught.value)
+    assert "data/claims/mini.yaml:9: duplicate key 'start' (first on line 8)" in str(caught.value)
 
 
 @pytest.mark.parametrize("value, becomes", [("NO", "a boolean"), ("yes", "a boolean"),
@@ -63,7 +63,7 @@ def test_a_quote_not_in_the_source_shows_the_closest_passage(tmp_path):
     with pytest.raises(QuoteNotFoundError) as caught:
         load_with_claims(tmp_path, claims)
     message = str(caught.value)
-    assert message.startswith("data/claims/mini.yaml:22: quote not found verbatim in "
+    assert message.startswith("data/claims/mini.yaml:18: quote not found verbatim in "
                               "data/sources/mini.txt")
     assert "closest passage: \"Le fonds Océan Avenir, doté de 250 millions d'euros, a été lancé " \
            "le 3 juin 2021.\"" in message
@@ -95,7 +95,7 @@ def test_an_impossible_date_is_refused(tmp_path):
     with pytest.raises(ClaimError) as caught:
         load_with_claims(tmp_path, claims)
     assert str(caught.value).startswith(
-        "data/claims/mini.yaml:19: impossible date in 'launched': '2019-02-30' does not exist: "
+        "data/claims/mini.yaml:15: impossible date in 'launched': '2019-02-30' does not exist: "
         "2019-02 has 28 days")
 
 
@@ -110,20 +110,20 @@ def test_an_end_before_the_start_is_refused_across_precisions(tmp_path):
     claims = MINI_CLAIMS.replace("start: 2020-05", "start: 2020-05\n    end: 2020-04-30")
     with pytest.raises(ClaimError) as caught:
         load_with_claims(tmp_path, claims)
-    assert str(caught.value).startswith("data/claims/mini.yaml:10: end 2020-04-30 is before "
+    assert str(caught.value).startswith("data/claims/mini.yaml:9: end 2020-04-30 is before "
                                         "start 2020-05")
 
 
 def test_an_end_in_the_start_month_is_fine(tmp_path):
     claims = MINI_CLAIMS.replace("start: 2020-05", "start: 2020-05\n    end: 2020-05-01")
-    assert load_with_claims(tmp_path, claims).claims[1].get("end").iso == "2020-05-01"
+    assert load_with_claims(tmp_path, claims).claims[0].get("end").iso == "2020-05-01"
 
 
 def test_duplicate_claim_ids_are_refused(tmp_path):
     claims = MINI_CLAIMS.replace("id: ocean-avenir", "id: vasseur-mer")
     with pytest.raises(ClaimError) as caught:
         load_with_claims(tmp_path, claims)
-    assert str(caught.value).startswith("data/claims/mini.yaml:15: duplicate claim id "
+    assert str(caught.value).startswith("data/claims/mini.yaml:12: duplicate claim id "
                                         "'vasseur-mer' (first on line 4)")
 
 
@@ -154,7 +154,7 @@ def test_a_source_that_is_not_utf8_is_refused(tmp_path):
     (data / "sources" / "mini.yaml").write_text(source_metadata("mini", latin1))
     with pytest.raises(SourceError) as caught:
         load_corpus(data)
-    assert str(caught.value).startswith("data/sources/mini.txt:2: not UTF-8: byte 0x")
+    assert str(caught.value).startswith("data/sources/mini.txt:1: not UTF-8: byte 0x")
     assert "iconv" in str(caught.value)
 
 
@@ -188,7 +188,7 @@ def test_unknown_fields_list_the_allowed_ones(tmp_path):
     claims = MINI_CLAIMS.replace("start: 2020-05", "begin: 2020-05")
     with pytest.raises(ClaimError) as caught:
         load_with_claims(tmp_path, claims)
-    assert "data/claims/mini.yaml:9: unknown field 'begin' in a claim" in str(caught.value)
+    assert "data/claims/mini.yaml:8: unknown field 'begin' in a claim" in str(caught.value)
     assert "allowed fields: appointed_by, confidence, end," in str(caught.value)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from .dates import PartialDate
 from .errors import ClaimError, QuoteNotFoundError
 from .fields import Reader
-from .registry import Registry, load_registry
+from .registry import Registry, check_links, extend, load_registry, read_entities
 from .sources import Source, _display, load_sources
 from .yamlio import Mapping, Scalar, Sequence, load_yaml
 
@@ -134,6 +134,7 @@ class ClaimFile:
     source: str
     status: str
     claims: tuple[Claim, ...]
+    registry: Registry | None = None  # the registry extended with the file's new entities
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,12 @@ class Corpus:
     registry: Registry
     sources: dict[str, Source]
     claim_files: tuple[ClaimFile, ...]
+    ignored_proposals: tuple[str, ...] = ()  # proposed files of sources with reviewed claims
+
+    @property
+    def sources_without_claims(self) -> list[str]:
+        covered = {f.source for f in self.claim_files}
+        return [source_id for source_id in self.sources if source_id not in covered]
 
     @property
     def claims(self) -> list[Claim]:
@@ -158,11 +165,17 @@ def load_corpus(data_dir: str | Path) -> Corpus:
     registry = load_registry(data_dir / "registry.yaml",
                              display=_display(data_dir / "registry.yaml", data_dir))
     sources = load_sources(data_dir, registry)
+    reviewed = [(path, "claims") for path in sorted((data_dir / "claims").glob("*.yaml"))]
+    reviewed_sources = {path.stem for path, _ in reviewed}
+    proposed = [(path, "proposed") for path in sorted((data_dir / "proposed").glob("*.yaml"))]
+    skipped = tuple(_display(path, data_dir) for path, _ in proposed
+                    if path.stem in reviewed_sources)
     files = []
     seen: dict[str, Claim] = {}
-    for path in sorted((data_dir / "claims").glob("*.yaml")):
-        claim_file = load_claim_file(path, registry, sources,
-                                     display=_display(path, data_dir))
+    for path, folder in reviewed + [p for p in proposed if p[0].stem not in reviewed_sources]:
+        claim_file = load_claim_file(path, registry, sources, display=_display(path, data_dir),
+                                     require_status="proposed" if folder == "proposed" else None)
+        registry = claim_file.registry or registry
         for claim in claim_file.claims:
             if claim.id in seen:
                 raise ClaimError(f"duplicate claim id '{claim.id}' (first at "
@@ -171,14 +184,24 @@ def load_corpus(data_dir: str | Path) -> Corpus:
                                  "claim files")
             seen[claim.id] = claim
         files.append(claim_file)
-    return Corpus(registry, sources, tuple(files))
+    return Corpus(registry, sources, tuple(files), ignored_proposals=skipped)
 
 
 def load_claim_file(path: Path, registry: Registry, sources: dict[str, Source], *,
-                    display: str | None = None) -> ClaimFile:
+                    display: str | None = None, require_status: str | None = None) -> ClaimFile:
+    """Load one claim file against the registry and the sources.
+
+    A file may propose new entities in an ``entities:`` section (same sections as
+    registry.yaml); its claims may use them, and the returned file carries the extended registry.
+    """
     shown = display or str(path)
     top = Reader(load_yaml(path, display=shown), shown, "a claim file")
-    top.refuse_unknown_fields(("source", "status", "claims", "note", "produced_by"))
+    top.refuse_unknown_fields(("source", "status", "claims", "note", "produced_by", "entities"))
+    base = registry
+    if top.has("entities"):
+        registry = extend(base, read_entities(top.mapping["entities"], shown,
+                                              "the 'entities' section"))
+        check_links(registry)
     source_id = top.identifier("source", required=True)
     if source_id not in sources:
         raise top.error("source", f"unknown source '{source_id}'",
@@ -191,6 +214,9 @@ def load_claim_file(path: Path, registry: Registry, sources: dict[str, Source], 
     status = top.choice("status", STATUSES)
     if status is None:
         top.required("status")
+    if require_status and status != require_status:
+        raise top.error("status", f"a file in proposed/ must have status: {require_status}",
+                        hint="move reviewed claims to claims/")
     items = top.mapping.get("claims")
     if items is None or (isinstance(items, Scalar) and items.implicit_type == "null"):
         items = Sequence()
@@ -208,7 +234,7 @@ def load_claim_file(path: Path, registry: Registry, sources: dict[str, Source], 
                              f"{seen[claim.id]})", path=shown, line=claim.line,
                              hint="claim ids must be unique across all claim files")
         seen[claim.id] = claim.line
-    return ClaimFile(shown, source_id, status, claims)
+    return ClaimFile(shown, source_id, status, claims, None if registry is base else registry)
 
 
 def read_claim(reader: Reader, registry: Registry, source: Source, status: str) -> Claim:
@@ -343,19 +369,18 @@ def closest_passage(text: str, quote: str) -> str:
     if not text:
         return ""
     width = len(quote)
-    best, best_ratio = text[:width], -1.0
-    step = max(1, width // 8)
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(quote)
-    for begin in range(0, max(1, len(text) - width + 1), step):
-        window = text[begin:begin + width]
-        matcher.set_seq1(window)
-        ratio = matcher.quick_ratio()
-        if ratio > best_ratio:
-            matcher_ratio = matcher.ratio()
-            if matcher_ratio > best_ratio:
-                best, best_ratio = window, matcher_ratio
-    return best.strip()
+
+    def score(begin: int) -> float:
+        matcher.set_seq1(text[begin:begin + width])
+        return matcher.ratio()
+
+    last = max(0, len(text) - width)
+    step = max(1, width // 8)
+    coarse = max(range(0, last + 1, step), key=score)
+    fine = max(range(max(0, coarse - step), min(last, coarse + step) + 1), key=score)
+    return text[fine:fine + width].strip()
 
 
 def _shorten(text: str, width: int = 100) -> str:

@@ -58,17 +58,18 @@ class MappingResult:
 
 
 class _Mapper:
-    def __init__(self, corpus: Corpus):
+    def __init__(self, corpus: Corpus, graph: Graph | None = None, *, track_origins=True):
         self.corpus = corpus
-        self.graph = bind_prefixes(Graph())
+        self.graph = graph if graph is not None else bind_prefixes(Graph())
         self.origins: dict = defaultdict(list)
+        self.track_origins = track_origins
         self.claim: Claim | None = None
 
     # -- small helpers ---------------------------------------------------------------------
 
     def add(self, subject, predicate, obj, *, field_name: str | None = None) -> None:
         self.graph.add((subject, predicate, obj))
-        if self.claim is not None:
+        if self.track_origins and self.claim is not None:
             where = self.claim.location_of(field_name) if field_name else self.claim.location
             if where not in self.origins[(subject, predicate)]:
                 self.origins[(subject, predicate)].append(where)
@@ -285,9 +286,15 @@ class _Mapper:
         return node
 
 
-def map_corpus(corpus: Corpus) -> MappingResult:
-    """Map a checked corpus to its asserted RDF graph."""
-    mapper = _Mapper(corpus)
+def map_corpus(corpus: Corpus, graph: Graph | None = None, *,
+               track_origins: bool = True) -> MappingResult:
+    """Map a checked corpus to its asserted RDF graph.
+
+    ``graph`` may be any rdflib Graph (an in-memory one by default, or one backed by another
+    store); ``track_origins=False`` skips the (node, property) → claim line index that the
+    validation report uses, which large builds may not want to hold in memory.
+    """
+    mapper = _Mapper(corpus, graph, track_origins=track_origins)
     for item in sorted(corpus.registry.entities.values(), key=lambda e: (e.kind, e.id)):
         mapper.map_entity(item)
     for source in corpus.sources.values():

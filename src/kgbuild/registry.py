@@ -106,7 +106,14 @@ def load_registry(path: str | Path, *, display: str | None = None) -> Registry:
     document = load_yaml(path, display=shown)
     if document is None:
         return Registry({}, shown)
-    top = Reader(document, shown, "the registry")
+    registry = Registry(read_entities(document, shown, "the registry"), shown)
+    check_links(registry)
+    return registry
+
+
+def read_entities(document, shown: str, what: str) -> dict[str, Entity]:
+    """The entities of a mapping of registry sections (persons:, organisations:, ...)."""
+    top = Reader(document, shown, what)
     top.refuse_unknown_fields(SECTIONS)
     entities: dict[str, Entity] = {}
     for section, kind in SECTIONS.items():
@@ -124,9 +131,22 @@ def load_registry(path: str | Path, *, display: str | None = None) -> Registry:
                     path=shown, line=entity.line,
                     hint="every registry id must be unique, across all sections")
             entities[entity.id] = entity
-    registry = Registry(entities, shown)
-    _check_links(registry)
-    return registry
+    return entities
+
+
+def extend(registry: Registry, entities: dict[str, Entity]) -> Registry:
+    """The registry plus entities proposed by a claim file; an id may not name two things."""
+    merged = dict(registry.entities)
+    for entity in entities.values():
+        known = merged.get(entity.id)
+        if known is not None and (known.kind, known.label) != (entity.kind, entity.label):
+            raise ClaimError(
+                f"proposed entity '{entity.id}' clashes with the {known.kind} "
+                f"'{known.label}' ({known.file}:{known.line})",
+                path=entity.file, line=entity.line,
+                hint="give the new entity another id, or use the existing one")
+        merged.setdefault(entity.id, entity)
+    return Registry(merged, registry.path)
 
 
 def _read_entity(reader: Reader, kind: str) -> Entity:
@@ -167,7 +187,7 @@ def _read_entity(reader: Reader, kind: str) -> Entity:
     )
 
 
-def _check_links(registry: Registry) -> None:
+def check_links(registry: Registry) -> None:
     links = {"organisation": ("organisation",), "reports_to": ("post",), "part_of": ("programme",)}
     for entity in registry.entities.values():
         for name, kinds in links.items():
