@@ -121,6 +121,8 @@ def _literal_text(literal: Literal) -> str:
     body = f'"{escaped}"'
     if literal.language:
         return f"{body}@{literal.language}"
+    if literal.datatype == XSD.integer and re.fullmatch(r"[+-]?\d+", text):
+        return text
     if literal.datatype and literal.datatype != XSD.string:
         return f"{body}^^{term_text(literal.datatype)}"
     return body
