@@ -76,6 +76,11 @@ def build(data_dir: Path, out_dir: Path, quiet: bool):
     failed build leaves the previous ones untouched.
     """
     result = pipeline.build(data_dir, out_dir, progress=progress_printer(quiet))
+    if not quiet:
+        click.echo("… Done in " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds
+                                            in result.timings.items()), err=True)
+    for path in result.corpus.ignored_proposals:
+        click.echo(f"Note: {path} ignored: its source has reviewed claims", err=True)
     click.echo(format_summary(result.summary, out_dir))
     if not result.conforms:
         click.echo("", err=True)
