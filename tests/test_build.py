@@ -169,15 +169,70 @@ def test_turtle_writing_refuses_blank_nodes():
         to_turtle(graph)
 
 
-def test_a_failed_build_leaves_previous_outputs_untouched(tmp_path):
+def _replace_in(relative, old, new):
+    def corrupt(data):
+        path = data / relative
+        path.write_bytes(path.read_bytes().replace(old.encode(), new.encode()))
+    return corrupt
+
+
+def _remove(relative):
+    return lambda data: (data / relative).unlink()
+
+
+def _latin1_source(data):
+    path = data / "sources" / "mini.txt"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1", errors="replace"))
+
+
+BAD_INPUTS = {
+    "malformed YAML": _replace_in("claims/mini.yaml", "start: 2020-05", "start: [2020-05"),
+    "quote not in its source": _replace_in("claims/mini.yaml", "3 juin 2021.", "4 juin 2021."),
+    "unknown entity": _replace_in("claims/mini.yaml", "holder: claire-vasseur", "holder: nobody"),
+    "impossible date": _replace_in("claims/mini.yaml", "2021-06-03", "2019-02-30"),
+    "end before start": _replace_in("claims/mini.yaml", "start: 2020-05",
+                                    "start: 2020-05\n    end: 2019-01"),
+    "duplicate claim id": _replace_in("claims/mini.yaml", "id: ocean-avenir", "id: vasseur-mer"),
+    "duplicate YAML key": _replace_in("claims/mini.yaml", "start: 2020-05",
+                                      "start: 2020-05\n    start: 2020-06"),
+    "ambiguous scalar": _replace_in("registry.yaml", "label: Paul Marin", "label: NO"),
+    "source not UTF-8": _latin1_source,
+    "missing source text": _remove("sources/mini.txt"),
+    "missing registry": _remove("registry.yaml"),
+}
+
+
+@pytest.mark.parametrize("corrupt", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_a_failed_build_leaves_previous_outputs_untouched(tmp_path, corrupt):
+    from kgbuild.errors import InputError
+
     data = write_mini_data(tmp_path)
     out = tmp_path / "build"
     build(data, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    (data / "claims" / "mini.yaml").write_text(MINI_CLAIMS.replace("2021-06-03", "2021-02-30"))
-    with pytest.raises(ClaimError):
+    corrupt(data)
+    with pytest.raises(InputError) as caught:
         build(data, out)
+    assert caught.value.path and str(caught.value).startswith("data/")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_an_interrupted_write_leaves_no_half_written_file(tmp_path, monkeypatch):
+    from kgbuild import rdfio
+
+    target = tmp_path / "kg.ttl"
+    target.write_text("old\n")
+    calls = []
+
+    def failing_replace(src, dst):
+        calls.append(dst)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(rdfio.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        rdfio.write_atomic(target, "new\n")
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]  # no temporary file left
 
 
 def test_the_mapping_does_not_depend_on_the_working_directory(tmp_path, monkeypatch):

@@ -186,8 +186,12 @@ def write_all_atomic(files: dict) -> None:
         for temp, _ in temps:
             Path(temp).unlink(missing_ok=True)
         raise
-    for temp, path in temps:
-        os.replace(temp, path)
+    try:
+        for temp, path in temps:
+            os.replace(temp, path)
+    finally:
+        for temp, _ in temps:
+            Path(temp).unlink(missing_ok=True)
     for folder in {path.parent for _, path in temps}:
         _fsync_dir(folder)
 
