@@ -221,3 +221,11 @@ def test_budget_amounts_must_be_positive_with_a_currency(tmp_path):
     claims = MINI_CLAIMS.replace("currency: EUR", "currency: euros")
     with pytest.raises(ClaimError, match="'euros' is not an ISO 4217 currency code"):
         load_with_claims(tmp_path, claims)
+
+
+def test_a_claim_file_that_is_not_utf8_is_refused_with_its_line(tmp_path):
+    data = write_mini_data(tmp_path)
+    path = data / "claims" / "mini.yaml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1", errors="replace"))
+    with pytest.raises(YamlError, match=r"data/claims/mini.yaml:11: not UTF-8: byte 0xe9"):
+        load_corpus(data)

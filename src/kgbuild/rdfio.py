@@ -83,6 +83,18 @@ def _bad_syntax_message(exc: BadSyntax) -> str:
     return str(exc.message) if hasattr(exc, "message") else str(exc)
 
 
+def decode_utf8(raw: bytes, shown: str, error_class):
+    """``raw`` as text, or ``error_class`` naming the line of the first byte that is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error_class(
+            f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded",
+            path=shown, line=raw[: exc.start].count(b"\n") + 1,
+            hint="convert the file to UTF-8, e.g. iconv -f windows-1252 -t utf-8",
+        ) from None
+
+
 # -- writing ---------------------------------------------------------------------------------
 
 def term_text(term) -> str:

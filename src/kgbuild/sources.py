@@ -10,6 +10,7 @@ from pathlib import Path
 from .dates import PartialDate
 from .errors import ClaimError, SourceError
 from .fields import UNKNOWN, Reader, check_id
+from .rdfio import decode_utf8
 from .registry import Registry
 from .yamlio import load_yaml
 
@@ -44,15 +45,7 @@ def read_text(path: Path, shown: str) -> tuple[str, str]:
         raise SourceError("source text not found", path=shown,
                           hint="each sources/<id>.yaml needs a sources/<id>.txt beside it"
                           ) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise SourceError(
-            f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded",
-            path=shown, line=line,
-            hint="convert the file to UTF-8, e.g. iconv -f windows-1252 -t utf-8",
-        ) from None
+    text = decode_utf8(raw, shown, SourceError)
     if text.startswith("\ufeff"):
         raise SourceError("the text starts with a byte-order mark", path=shown, line=1,
                           hint="save it as UTF-8 without BOM so character offsets stay right")
@@ -127,8 +120,10 @@ def load_sources(data_dir: Path, registry: Registry) -> dict[str, Source]:
 
 
 def _display(path: Path, data_dir: Path) -> str:
+    """How messages and provenance name a file: relative to the data folder's parent, so the
+    same data gives the same ``data/claims/x.yaml`` wherever it is built from."""
     try:
-        return str(path.relative_to(data_dir.parent)) if data_dir.parent != Path("") else str(path)
+        return str(path.relative_to(data_dir.parent))
     except ValueError:
         return str(path)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from .errors import YamlError
+from .rdfio import decode_utf8
 
 _TAG_STR = "tag:yaml.org,2002:str"
 _TAG_NAMES = {
@@ -68,15 +69,7 @@ def load_yaml(path: str | Path, *, display: str | None = None):
         raw = path.read_bytes()
     except FileNotFoundError:
         raise YamlError("file not found", path=shown, hint="check the path") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise YamlError(
-            f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-            path=shown, line=line, hint="save the file as UTF-8",
-        ) from None
-    return parse_yaml(text, display=shown)
+    return parse_yaml(decode_utf8(raw, shown, YamlError), display=shown)
 
 
 def parse_yaml(text: str, *, display: str = "<string>"):
