@@ -241,3 +241,13 @@ def test_the_mapping_does_not_depend_on_the_working_directory(tmp_path, monkeypa
     monkeypatch.chdir(Path(data).parent)
     second = build(Path("data"), None).asserted
     assert to_turtle(first) == to_turtle(second)
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path):
+    from kgbuild import rdfio
+
+    target = tmp_path / "kg.ttl"
+    rdfio.write_atomic(target, "x\n")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

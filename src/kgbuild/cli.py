@@ -123,3 +123,13 @@ def validate_command(files, output_format, shapes, allow_any_format):
     printers = {"text": report.text, "turtle": report.to_turtle, "json": report.to_json}
     click.echo(printers[output_format]().rstrip("\n"))
     sys.exit(EXIT_OK if report.conforms else EXIT_NOT_CONFORMANT)
+
+
+def _register_commands() -> None:
+    from .commands.export import export, timeline
+
+    for command in (export, timeline):
+        main.add_command(command)
+
+
+_register_commands()

@@ -190,6 +190,7 @@ def write_all_atomic(files: dict) -> None:
             handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                             dir=path.parent)
             temps.append((temp, path))
+            os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600: give the usual mode
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
@@ -206,6 +207,12 @@ def write_all_atomic(files: dict) -> None:
             Path(temp).unlink(missing_ok=True)
     for folder in {path.parent for _, path in temps}:
         _fsync_dir(folder)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_dir(folder: Path) -> None:
