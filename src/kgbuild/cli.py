@@ -127,8 +127,9 @@ def validate_command(files, output_format, shapes, allow_any_format):
 
 def _register_commands() -> None:
     from .commands.export import export, timeline
+    from .commands.query import query
 
-    for command in (export, timeline):
+    for command in (query, export, timeline):
         main.add_command(command)
 
 
