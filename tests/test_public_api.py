@@ -5,7 +5,7 @@ import kgbuild
 
 def test_the_public_api_is_exactly_the_pipeline_verbs():
     assert kgbuild.__all__ == [
-        "KgbuildError", "build", "export", "infer", "load_corpus", "load_queries",
+        "KgbuildError", "build", "export_graph", "infer", "load_corpus", "load_queries",
         "map_corpus", "render_timeline", "run_query", "validate",
     ]
 

@@ -8,12 +8,12 @@ The pipeline verbs, each one stage (see the README's "Use as a library")::
     report = validate(graph)              # SHACL report (pyshacl)
     result = build("data", "build")       # all of the above, written to build/
     rows = run_query("mandates")          # a saved SPARQL query on build/
-    out = export(graph, "quickstatements")
+    out = export_graph(graph, "quickstatements")
 """
 
 from .claims import load_corpus
 from .errors import KgbuildError
-from .export import export
+from .export import export as export_graph
 from .mapping import map_corpus
 from .pipeline import build
 from .query import load_queries, run_query
@@ -26,7 +26,7 @@ __version__ = "0.1.0"
 __all__ = [
     "KgbuildError",
     "build",
-    "export",
+    "export_graph",
     "infer",
     "load_corpus",
     "load_queries",
