@@ -127,9 +127,10 @@ def validate_command(files, output_format, shapes, allow_any_format):
 
 def _register_commands() -> None:
     from .commands.export import export, timeline
+    from .commands.extract import evaluate, extract
     from .commands.query import query
 
-    for command in (query, export, timeline):
+    for command in (query, export, timeline, extract, evaluate):
         main.add_command(command)
 
 

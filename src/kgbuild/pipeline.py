@@ -17,6 +17,7 @@ from rdflib.namespace import ORG, RDF
 
 from .claims import Corpus, load_corpus
 from .mapping import map_corpus
+from .proposals import propose_missing
 from .rdfio import to_turtle, write_all_atomic
 from .reason import infer, load_ontology
 from .validate import ValidationReport, load_shapes, validate
@@ -58,19 +59,35 @@ class BuildResult:
     summary: dict
     outputs: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    store: object | None = None  # the pyoxigraph.Store of backend "oxigraph"
 
     @property
     def conforms(self) -> bool:
         return self.report.conforms
 
 
+BACKENDS = ("memory", "oxigraph")
+
+
 def build(data_dir: str | Path = "data", out_dir: str | Path | None = "build", *,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, backend: str = "memory",
+          **options) -> BuildResult:
     """Build the graph of ``data_dir``; write it to ``out_dir`` (None: write nothing).
 
     Raises a :class:`kgbuild.errors.KgbuildError` on bad input, before anything is written. A
     graph that violates the shapes is still written, with its report: ``result.conforms`` tells.
+
+    ``backend="memory"`` (rdflib, owlrl, pyshacl) suits small graphs; ``"oxigraph"`` runs the
+    same stages on a pyoxigraph store (see :mod:`kgbuild.scalebuild`; ``options``:
+    ``store_path``, ``cache_dir``) for a country's officials.
     """
+    if backend == "oxigraph":
+        from .scalebuild import build_oxigraph
+
+        return build_oxigraph(data_dir, out_dir, progress=progress, **options)
+    if backend != "memory" or options:
+        raise ValueError(f"backend {backend!r} is not valid: it must be in {BACKENDS}"
+                         if backend != "memory" else f"unknown options {sorted(options)}")
     say = progress or (lambda message: None)
     timings: dict[str, float] = {}
 
@@ -82,6 +99,12 @@ def build(data_dir: str | Path = "data", out_dir: str | Path | None = "build", *
         return value
 
     corpus = stage("load", f"Loading claims from {data_dir}", lambda: load_corpus(data_dir))
+    if corpus.sources_without_claims:
+        cache = Path(out_dir) / "cache" if out_dir is not None else None
+        missing = corpus.sources_without_claims
+        corpus = stage("extract", f"Extracting claims from {len(missing)} source(s) without "
+                                  f"claims: {', '.join(missing)}",
+                       lambda: propose_missing(corpus, cache))
     mapped = stage("map", f"Mapping {len(corpus.claims)} claims from {len(corpus.sources)} "
                           f"sources to RDF", lambda: map_corpus(corpus))
     ontology = load_ontology()

@@ -17,6 +17,7 @@ asserted and inferred triples (see :mod:`kgbuild.reason`). SPARQL-based constrai
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import logging
@@ -221,7 +222,7 @@ Origins = Mapping[tuple, Iterable[str]]
 
 def validate(data: Graph | str | Path, shapes: Graph | str | Path | None = None, *,
              ontology: Graph | str | Path | None = None, origins: Origins | None = None,
-             allow_any_format: bool = False) -> ValidationReport:
+             allow_any_format: bool = False, soften_proposed: bool = True) -> ValidationReport:
     """Validate ``data`` (a Graph, a Turtle or N-Triples file, or a Turtle string).
 
     ``shapes`` defaults to kgbuild's ``ontology/shapes.ttl`` (see :func:`load_shapes`);
@@ -234,6 +235,11 @@ def validate(data: Graph | str | Path, shapes: Graph | str | Path | None = None,
     Raises :class:`kgbuild.errors.RdfSyntaxError` for data that does not parse or a refused
     format (anything but Turtle and N-Triples unless ``allow_any_format``), and
     :class:`kgbuild.errors.ShapesError` for a broken shapes graph.
+
+    With ``soften_proposed`` (the default), a violation whose focus node is only *proposed*
+    (``kg:reviewStatus kg:Proposed`` and no ``kg:Reviewed``: facts an extractor drafted) is
+    reported as a warning marked "proposed, to review": drafts may contradict each other, and
+    resolving that is the reviewer's work. Reviewed facts keep their violations.
     """
     data_graph = _parse(data, allow_any_format=allow_any_format)
     shapes_graph = load_shapes(shapes, ontology=ontology)
@@ -257,8 +263,34 @@ def validate(data: Graph | str | Path, shapes: Graph | str | Path | None = None,
          for report in results_graph.subjects(RDF.type, SH.ValidationReport)
          for node in results_graph.objects(report, SH.result)),
         key=ValidationResult.sort_key))
+    if soften_proposed:
+        results = _soften_proposed(results, results_graph, data_graph)
     conforms = not any(r.severity == "Violation" for r in results)
+    for report in results_graph.subjects(RDF.type, SH.ValidationReport):
+        results_graph.set((report, SH.conforms, Literal(conforms)))
     return ValidationReport(conforms, results, results_graph)
+
+
+PROPOSED_NOTE = "[proposed, to review] "
+
+
+def _only_proposed(node, data: Graph) -> bool:
+    return ((node, KG.reviewStatus, KG.Proposed) in data
+            and (node, KG.reviewStatus, KG.Reviewed) not in data)
+
+
+def _soften_proposed(results, results_graph: Graph, data: Graph):
+    """Violations on facts that are only proposed become warnings (see :func:`validate`)."""
+    softened = []
+    for result in results:
+        if result.severity == "Violation" and _only_proposed(result.focus, data):
+            result = dataclasses.replace(result, severity="Warning",
+                                         message=PROPOSED_NOTE + result.message)
+        softened.append(result)
+    for node in list(results_graph.subjects(SH.resultSeverity, SH.Violation)):
+        if _only_proposed(results_graph.value(node, SH.focusNode), data):
+            results_graph.set((node, SH.resultSeverity, SH.Warning))
+    return tuple(sorted(softened, key=ValidationResult.sort_key))
 
 
 def validate_files(files: Iterable[str | Path], shapes: Graph | str | Path | None = None, *,
