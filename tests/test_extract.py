@@ -367,3 +367,61 @@ def test_devset_targets_issue_4():
     assert report.f1("mandates") >= 0.8
     assert report.f1("programmes") >= 0.7
     assert report.f1("persons") >= 0.9
+
+
+# -- generalisation: label extent, short ids, coordinated appositions ----------------------
+
+def test_a_new_post_label_stops_before_the_agent_and_keeps_the_abbreviation_as_an_alias():
+    result = run("Paul Martin a été nommé directeur général de l'Agence nationale des routes "
+                 "(ANR) par un décret publié mardi.")
+    posts = {e["label"]: e for e in result.entities["posts"]}
+    assert list(posts) == ["directeur général de l'Agence nationale des routes"]
+    orgs = {e["label"]: e for e in result.entities["organisations"]}
+    assert orgs["Agence nationale des routes"]["aliases"] == ["ANR"]
+
+
+@pytest.mark.parametrize("text", [
+    "Jeanne Petit est nommée préfète de la Somme à compter du 1er mai.",
+    "Luc Morin est nommé préfet de la Somme en remplacement de Paul Simon.",
+    "Marc Blanc, préfet de la Somme depuis 2015, a parlé.",
+    "Luc Bernard, préfet de la Somme qui a été nommé en 2001, a parlé.",
+])
+def test_a_new_post_label_stops_before_dates_relative_clauses_and_successions(text):
+    assert [e["label"] for e in run(text).entities["posts"]] == ["préfet de la Somme"]
+
+
+def test_a_name_that_the_parser_splits_stays_whole_in_the_post():
+    result = run("Le ministre a nommé Anne Roy en mai 2018 en tant que directrice de la Mission "
+                 "French Tech suite au départ de Paul Simon.")
+    assert "directeur de la Mission French Tech" in [e["label"] for e in
+                                                      result.entities["posts"]]
+
+
+def test_former_post_labels_drop_ex_and_are_masculine_with_short_ids():
+    result = run("Anne Roux, ex-directrice de cabinet du ministre de l'Intérieur, a parlé.")
+    (post,) = result.entities["posts"]
+    assert post["label"] == "directeur de cabinet du ministre de l'Intérieur"
+    assert post["id"] == "directeur-cabinet-ministre-interieur"
+
+
+def test_proposed_ids_are_short_and_readable():
+    from kgbuild.extract.resolve import short_slug
+
+    assert short_slug("directeur général de l'Agence régionale de l'eau du Sud-Ouest") == \
+        "directeur-general-agence-regionale-eau-sud"
+    assert len(short_slug("secrétaire d'État auprès du ministre de l'Économie et des "
+                          "Finances, chargé de l'Industrie et du Numérique")) <= 48
+    assert short_slug("maire d'Angers") == "maire-angers"
+
+
+def test_a_commune_name_is_elided_before_a_vowel():
+    result = run("Le maire d'Angers, Paul Henry, a parlé.")
+    assert [e["label"] for e in result.entities["organisations"]] == ["Commune d'Angers"]
+
+
+def test_coordinated_former_posts_in_apposition_both_belong_to_the_person():
+    result = run("Parmi les hommages, celui de Josiane Marty, ex-députée de la Corrèze et "
+                 "ancienne maire de Tulle.")
+    found = mandates(result)
+    assert found[("Josiane Marty", "député de la Corrèze")]["state"] == "ended"
+    assert found[("Josiane Marty", "maire de Tulle")]["state"] == "ended"

@@ -275,8 +275,10 @@ PROPOSED_NOTE = "[proposed, to review] "
 
 
 def _only_proposed(node, data: Graph) -> bool:
+    """A drafted fact (not its evidence, whose shape is the mapping's work, not the draft's)."""
     return ((node, KG.reviewStatus, KG.Proposed) in data
-            and (node, KG.reviewStatus, KG.Reviewed) not in data)
+            and (node, KG.reviewStatus, KG.Reviewed) not in data
+            and (node, RDF.type, KG.Evidence) not in data)
 
 
 def _soften_proposed(results, results_graph: Graph, data: Graph):

@@ -32,7 +32,7 @@ from ..sources import Source
 from .nlp import check_language, load_nlp, parse
 from .writer import write_claim_file
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 DEFAULT_OUT_DIR = Path("data/proposed")
 _TYPE_ABBREV = {"mandate": "mandate", "membership": "membership", "candidacy": "candidacy",
                 "campaign_role": "campaign-role", "programme": "programme",

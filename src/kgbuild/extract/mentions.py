@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .frdates import DateMention, find_dates, fold
-from .resolve import TITLE_FIRST_WORDS, Resolver, fold_words, masculine, split_title
+from .resolve import (TITLE_FIRST_WORDS, Resolver, elide, fold_words, masculine,
+                      split_title)
 
 ORG_HEADS = frozenset(
     "agence office caisse institut etablissement direction delegation conseil haut-conseil "
@@ -534,7 +535,7 @@ class Analysis:
                 k += 1
                 continue
             i, j_title, flags = found
-            j = self._complement_end(j_title)
+            j = self._complement_end(j_title, i)
             text = doc[i:j].text
             if any(self._taken[x] is not None and self._taken[x].kind in ("person",)
                    for x in range(i, j)):
@@ -626,7 +627,7 @@ class Analysis:
         "sortante "
         "selon apres avant pendant durant sous si mais car donc".split())
 
-    def _complement_end(self, j: int) -> int:
+    def _complement_end(self, j: int, i: int | None = None) -> int:
         doc = self.doc
         end = j
         k = j
@@ -682,6 +683,49 @@ class Analysis:
                 break  # « la secrétaire d'État chargée de la Mer multiplie ... »
             k += 1
             end = k
+        return self._syntactic_end(j if i is None else i, j, end)
+
+    # dependencies that open a clause or an adjunct, never part of a post's name
+    _KEEP_WORDS = frozenset("charge chargee charges aupres delegue deleguee".split())
+    _CUT_DEPS = frozenset("acl acl:relcl advcl obl:agent obl:mod advmod parataxis".split())
+
+    def _syntactic_end(self, i: int, j: int, end: int) -> int:
+        """Trim a complement ``doc[j:end]`` by syntax: it stops at the first phrase that the
+        parser attaches outside the title and its complement (« ... (AREO) par un arrêté »,
+        where « arrêté » depends on « nommée ») or that opens a clause or an adjunct (relative
+        clause, agent, temporal modifier). The first phrase after the title is kept even when
+        the parser hangs it on the verb (« nommée directrice de l'Office ... », « de l'Office »
+        as ``obl:arg`` of « nommée »), a frequent misattachment."""
+        doc = self.doc
+        if end <= j:
+            return end
+        inside = set(range(i, end))  # the title and its complement
+        first_phrase_end = None
+        for x in range(j, end):
+            token = doc[x]
+            if token.is_punct:
+                continue
+            anchor = token.head if token.dep_ in ("case", "det", "fixed", "flat:name") \
+                else token
+            if anchor.i not in inside or self.folded[anchor.i] in self._KEEP_WORDS or \
+                    any(self.folded[h.i] in self._KEEP_WORDS for h in anchor.ancestors
+                        if h.i in inside and h.i >= j):
+                continue
+            if first_phrase_end is None:
+                first_phrase_end = anchor.right_edge.i + 1 if anchor.head.i not in inside \
+                    else x + 1  # the first complement is kept
+                continue
+            if x < first_phrase_end:
+                continue
+            if token.text[:1].isupper() and x - 1 >= j and doc[x - 1].text[:1].isupper() \
+                    and not doc[x - 1].is_punct:
+                continue  # a name goes on (« la Mission French Tech »), whatever the parse
+            if anchor.head.i not in inside or anchor.dep_ in self._CUT_DEPS:
+                cut = min(x, anchor.left_edge.i)
+                cut = max(cut, j)
+                while cut > j and doc[cut - 1].is_punct and doc[cut - 1].text != ")":
+                    cut -= 1
+                return cut
         return end
 
     def _mark_orgs_in_post(self, i: int, j: int) -> None:
@@ -764,12 +808,13 @@ class Analysis:
         return best
 
     def _new_post(self, text: str) -> str | None:
-        from .resolve import masculine_label
+        from .resolve import clean_label, masculine_label
 
         resolver = self.resolver
         key = resolver.post_key(text)
         if key is None or not key.words:
             return None
+        text = clean_label(text)
         label = masculine_label(text[:1].lower() + text[1:] if not text[:2].isupper()
                                 else text)
         label = re.sub(r"\s*\([^)]*\)$", "", label)
@@ -809,7 +854,7 @@ class Analysis:
             if key.head in ("maire", "adjoint au maire", "premier adjoint au maire",
                             "conseiller municipal"):
                 place_name = re.sub(r"^(de |d['’]|du |de la )", "", place)
-                return resolver.organisation(pattern.format(place_name), create=True)
+                return resolver.organisation(elide("Commune de", place_name), create=True)
             return resolver.organisation(pattern.format(place), create=True)
         if place:
             return resolver.organisation(re.sub(r"^(de |d['’]|du |de la |des |à |au |aux )",

@@ -160,6 +160,45 @@ def slugify(text: str) -> str:
     return re.sub(r"-+", "-", slug) or "entity"
 
 
+_SLUG_STOP = frozenset("de du des d la le les l au aux a en et un une pour sur par".split())
+MAX_ID_WORDS = 6
+MAX_ID_CHARS = 48
+
+
+def short_slug(text: str) -> str:
+    """A short, readable id for a proposed post, organisation or programme: the slug without
+    articles and prepositions, at most :data:`MAX_ID_WORDS` words and :data:`MAX_ID_CHARS`
+    characters (cut at a word boundary). « directeur général de l'Agence régionale de l'eau
+    du Sud-Ouest » → ``directeur-general-agence-regionale-eau-sud``."""
+    words = [w for w in slugify(text).split("-") if w not in _SLUG_STOP] or \
+        slugify(text).split("-")
+    out: list[str] = []
+    for word in words[:MAX_ID_WORDS]:
+        if out and len("-".join(out + [word])) > MAX_ID_CHARS:
+            break
+        out.append(word)
+    return "-".join(out)[:MAX_ID_CHARS].strip("-") or "entity"
+
+
+def clean_label(label: str) -> str:
+    """A proposed entity's label without what belongs to the sentence rather than to the name:
+    a parenthesised abbreviation or remark (an alias, not part of the label), a leading
+    « ex- » / « ancien(ne) », trailing punctuation and connectors."""
+    label = re.sub(r"\s*\([^()]*\)", "", label)
+    label = re.sub(r"^(?:ex-|ex\s+|ancienne\s+|ancien\s+)", "", label.strip(), flags=re.I)
+    label = re.sub(r"[\s,;:.!?«»\"'’\-–—]+$", "", label)
+    label = re.sub(r"\s+(?:et|ou|de|du|des|d'|d’|la|le|les|l'|l’|à|au|aux|en|par)$", "",
+                   label, flags=re.I)
+    return re.sub(r"\s{2,}", " ", label).strip()
+
+
+def elide(pattern_prefix: str, name: str) -> str:
+    """« Commune de » + « Angers » → « Commune d'Angers » (elision before a vowel or h)."""
+    if pattern_prefix.endswith(" de") and re.match(r"[aeiouyhàâéèêîôûAEIOUYHÀÂÉÈÊÎÔÛ]", name):
+        return pattern_prefix[:-3] + " d'" + name
+    return f"{pattern_prefix} {name}"
+
+
 def strip_civility(name: str) -> str:
     name = " ".join(name.split())
     inverted = _INVERTED.match(name)
@@ -366,7 +405,7 @@ class Resolver:
         return self.new_names.get(kind, {}).get(key)
 
     def propose(self, entity_kind: str, label: str, /, **attrs) -> str:
-        base = slugify(label)
+        base = slugify(label) if entity_kind in ("person", "election") else short_slug(label)
         candidate, n = base, 1
         while candidate in self.registry.entities or candidate in self.new:
             n += 1
@@ -552,6 +591,10 @@ class Resolver:
         return None
 
     def new_post(self, label: str, organisation: str) -> str:
+        label = clean_label(label)
+        found = self.lookup("post", label)
+        if found:
+            return found
         return self.propose("post", label, organisation=organisation)
 
     # -- elections ----------------------------------------------------------------------------
@@ -594,5 +637,5 @@ def masculine_label(text: str) -> str:
     return " ".join(out)
 
 
-__all__ = ["PostKey", "Resolver", "RegistryIndex", "fold_words", "masculine_label",
-           "post_key", "slugify", "strip_civility"]
+__all__ = ["PostKey", "Resolver", "RegistryIndex", "clean_label", "fold_words",
+           "masculine_label", "post_key", "short_slug", "slugify", "strip_civility"]

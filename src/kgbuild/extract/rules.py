@@ -421,6 +421,7 @@ class Extraction:
             if not post.id or "office" in post.flags:
                 continue
             person = None
+            coordinated = None
             k = post.j
             while k < sent.end and (doc[k].text in (",",) or self.a.folded[k] in (
                     "sortant", "sortante", "actuel", "actuelle")) and k - post.j < 3:
@@ -438,12 +439,21 @@ class Extraction:
                     before = self.a.mention_at(b - 1)
                     if before is not None and before.kind == "person":
                         person = before
+                elif b > sent.start and self.a.folded[b] in ("et", "puis"):
+                    # « X, ex-députée de A et ancienne maire de B »: the coordinated post
+                    # belongs to the holder of the post before « et »
+                    before = self.a.mention_at(b - 1)
+                    if before is not None and before.kind == "post" and \
+                            self.post_person.get(id(before)):
+                        coordinated = self.post_person[id(before)]
             if person is None and post.j < len(doc):
                 nxt = self.a.mention_at(post.j)
                 if nxt is not None and nxt.kind == "person":
                     person = nxt
             initial = False
-            if person is None:
+            if person is None and coordinated:
+                holder = coordinated
+            elif person is None:
                 initial = self._initial_apposition(post, n)
                 if not initial:
                     continue
