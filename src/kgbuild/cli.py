@@ -12,33 +12,9 @@ import click
 
 from . import pipeline
 from .config import DEFAULT_DATA_DIR, DEFAULT_OUT_DIR
-from .errors import KgbuildError
+from .commands import library_errors
 
 EXIT_OK, EXIT_NOT_CONFORMANT, EXIT_INPUT = 0, 1, 2
-
-
-class KgbuildCommandError(click.ClickException):
-    """A library error shown as ``Error: <file:line>: <what>`` with its hint, exit code 2."""
-
-    exit_code = EXIT_INPUT
-
-    def __init__(self, error: KgbuildError):
-        super().__init__(str(error))
-        self.exit_code = error.exit_code
-
-
-def fail_on_library_errors(function):
-    """Turn KgbuildError into a click error with its exit code."""
-    import functools
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except KgbuildError as error:
-            raise KgbuildCommandError(error) from None
-
-    return wrapper
 
 
 def progress_printer(quiet: bool):
@@ -66,7 +42,7 @@ def main():
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT_DIR,
               show_default=True, help="Folder for kg.ttl, kg-inferred.ttl and the reports.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
-@fail_on_library_errors
+@library_errors
 def build(data_dir: Path, out_dir: Path, quiet: bool):
     """Build the graph from the claim files, reason, validate and write the outputs.
 
@@ -114,7 +90,7 @@ def format_summary(summary: dict, out_dir: Path) -> str:
 @click.option("--allow-any-format", is_flag=True,
               help="Also read RDF/XML and JSON-LD (off by default: they can expand entities "
                    "or fetch remote contexts).")
-@fail_on_library_errors
+@library_errors
 def validate_command(files, output_format, shapes, allow_any_format):
     """Validate Turtle FILES (merged) against the shapes. Exit 0 conforms, 1 not, 2 bad input."""
     from .validate import validate_files

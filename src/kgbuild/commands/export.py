@@ -6,10 +6,11 @@ kgbuild.timeline once, write the result, print the report to stderr.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import click
+
+from . import library_errors
 
 from .. import export as library
 from ..rdfio import write_atomic
@@ -17,17 +18,6 @@ from ..rdfio import write_atomic
 GRAPH_HELP = "The graph to export (default: build/kg.ttl, written by `kgbuild build`)."
 OUTPUT_HELP = "Write to FILE (atomically) instead of stdout."
 
-
-def library_errors(function):
-    """Library errors become ``Error: ...`` with their exit code (2), via kgbuild.cli."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        from ..cli import fail_on_library_errors  # here: kgbuild.cli imports this module
-
-        return fail_on_library_errors(function)(*args, **kwargs)
-
-    return wrapper
 
 
 def graph_option(function):

@@ -10,24 +10,14 @@ Each command parses its options, makes one library call (:func:`kgbuild.extract.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import click
 
+from . import library_errors
+
 DEFAULT_CACHE = Path("build/cache/extract")
 
-
-def library_errors(function):
-    """Library errors become ``Error: ...`` with their exit code (2), via kgbuild.cli."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        from ..cli import fail_on_library_errors  # here: kgbuild.cli imports this module
-
-        return fail_on_library_errors(function)(*args, **kwargs)
-
-    return wrapper
 
 
 @click.command("extract")

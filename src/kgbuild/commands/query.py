@@ -14,27 +14,17 @@ is a subcommand of its own, whose ``--help`` shows its parameters and columns.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import click
+
+from . import library_errors
 
 from .. import query as library
 from ..errors import KgbuildError
 
 FORMATS = ("table", "csv", "tsv", "json")
 
-
-def library_errors(function):
-    """Library errors become ``Error: ...`` with their exit code (2), via kgbuild.cli."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        from ..cli import fail_on_library_errors  # here: kgbuild.cli imports this module
-
-        return fail_on_library_errors(function)(*args, **kwargs)
-
-    return wrapper
 
 
 def run_options(function):
