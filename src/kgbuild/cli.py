@@ -105,8 +105,9 @@ def _register_commands() -> None:
     from .commands.export import export, timeline
     from .commands.extract import evaluate, extract
     from .commands.query import query
+    from .commands.scale import bench, generate, push
 
-    for command in (query, export, timeline, extract, evaluate):
+    for command in (query, export, timeline, extract, evaluate, generate, bench, push):
         main.add_command(command)
 
 

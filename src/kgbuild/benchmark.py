@@ -1,0 +1,476 @@
+"""The scale benchmark: synthetic data at several sizes, built, reasoned, validated, written and
+queried, with the wall time of each stage and the peak memory, as a Markdown report.
+
+Each (scale, backend) runs in a subprocess of its own (``python -m kgbuild.benchmark worker``),
+so the peak resident memory it reports (``ru_maxrss``) counts everything that process allocated,
+Rust and C included, and nothing of the others. Runs are sequential: never two at once.
+
+``kgbuild bench`` and ``bench/run.py`` call :func:`run_benchmark`; the figures of
+``docs/scale.md`` come from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .synthetic import generate
+
+DEFAULT_SCALES = (10_000, 100_000, 1_000_000)
+FAULTS_PER_MANDATES = 2_000  # known contradictions: one per 2,000 mandates
+
+
+@dataclass
+class Run:
+    """One build of one scale with one backend, and its saved queries."""
+
+    mandates: int
+    backend: str
+    timings: dict = field(default_factory=dict)  # stage -> seconds
+    peak_mib: float = 0.0  # peak resident memory of the whole run (ru_maxrss bound)
+    build_peak_mib: float = 0.0  # peak memory of the build: sampled PSS of its processes
+    build_maxrss_mib: float = 0.0  # ru_maxrss of the build process plus its largest child
+    build_seconds: float = 0.0
+    queries: dict = field(default_factory=dict)  # name -> seconds (or an error text)
+    answers: dict = field(default_factory=dict)  # name -> (rows, sha256 of the sorted rows)
+    summary: dict = field(default_factory=dict)
+    outputs: dict = field(default_factory=dict)  # file -> sha256 of its lines but comments
+    error: str | None = None
+
+    @property
+    def slowest_query(self) -> float:
+        times = [t for t in self.queries.values() if isinstance(t, (int, float))]
+        return max(times) if times else float("nan")
+
+
+# -- the machine -------------------------------------------------------------------------------
+
+def machine() -> dict:
+    """CPU model, cores, memory, OS, Python and the versions of the libraries measured."""
+    from importlib import metadata
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    versions = {}
+    for name in ("kgbuild", "rdflib", "pyoxigraph", "owlrl", "pyshacl", "PyYAML"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    import yaml
+
+    versions["libyaml"] = "yes" if getattr(yaml, "__with_libyaml__", False) else "no"
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": memory,
+            "os": f"{platform.system()} {platform.release()}",
+            "python": platform.python_version(), "versions": versions}
+
+
+# -- one run (in the worker process) ----------------------------------------------------------
+
+class _TreeMemory:
+    """Samples the proportional set size (PSS) of this process and its children every
+    ``interval`` seconds (Linux): shared pages of forked readers are counted once."""
+
+    def __init__(self, interval: float = 0.2):
+        import threading
+
+        self.peak_kib = 0
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        if Path("/proc/self/smaps_rollup").exists():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    @staticmethod
+    def _pids(pid: int) -> list[int]:
+        found = [pid]
+        for children in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                for child in children.read_text().split():
+                    found += _TreeMemory._pids(int(child))
+            except OSError:
+                pass
+        return found
+
+    def sample(self) -> int:
+        total = 0
+        for pid in self._pids(os.getpid()):
+            try:
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+            except OSError:
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kib = max(self.peak_kib, self.sample())
+            self._stop.wait(self.interval)
+
+    @property
+    def peak_mib(self) -> float:
+        return round(self.peak_kib / 1024, 1)
+
+
+def _peak_mib() -> float:
+    """Peak resident memory of this process plus the largest of its finished children (the
+    readers the build forks): an upper bound of what the run held at once."""
+    usage = sum(resource.getrusage(who).ru_maxrss
+                for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return round(usage / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def _digest_lines(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for line in stream:
+            if not line.startswith(b"#"):
+                digest.update(line)
+    return digest.hexdigest()
+
+
+def query_params(data_dir: Path, query) -> dict | None:
+    """Values for a saved query's required parameters, taken from the data (None: cannot)."""
+    from .registry import load_registry
+
+    values = {}
+    registry = None
+    for param in query.params:
+        if not param.required:
+            continue
+        if param.kind or (param.type == "string" and param.lang):
+            registry = registry or load_registry(data_dir / "registry.yaml")
+            kind = param.kind or "person"
+            entities = registry.of_kind(kind) if kind in ("person", "organisation", "post",
+                                                            "programme", "election") else []
+            if not entities:
+                return None
+            chosen = entities[len(entities) // 2]
+            values[param.name] = f"{kind}:{chosen.id}" if param.kind else chosen.label
+        elif param.example is not None:
+            values[param.name] = param.example
+        else:
+            return None
+    return values
+
+
+def run_worker(data_dir: str | Path, out_dir: str | Path, backend: str, *,
+               store_path: str | Path | None = None, queries: bool = True) -> Run:
+    """Build ``data_dir`` with ``backend`` in this process, then run every saved query."""
+    from .pipeline import build
+
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    options = {"store_path": store_path, "cache_dir": False} if backend == "oxigraph" else {}
+    began = time.perf_counter()
+    with _TreeMemory() as memory:
+        result = build(data_dir, out_dir, backend=backend, **options)
+        memory.peak_kib = max(memory.peak_kib, memory.sample())
+    run = Run(result.summary.get("mandates", 0), backend, dict(result.timings))
+    run.build_seconds = round(time.perf_counter() - began, 3)
+    run.build_maxrss_mib = _peak_mib()
+    run.build_peak_mib = memory.peak_mib or run.build_maxrss_mib
+    run.summary = {k: v for k, v in result.summary.items() if not isinstance(v, dict)}
+    run.outputs = {path.name: _digest_lines(path) for path in result.outputs.values()}
+    if queries:
+        run.queries, run.answers = _run_queries(result, data_dir)
+    run.peak_mib = _peak_mib()
+    return run
+
+
+def _run_queries(result, data_dir: Path, query_timeout: float | None = 120) -> tuple[dict, dict]:
+    try:
+        from .query import load_queries, run_query
+    except ImportError:
+        return {"(kgbuild.query not available)": "skipped"}, {}
+    if result.store is not None:
+        target = result.store
+    else:
+        from rdflib import Graph
+
+        target = Graph()
+        for graph in (result.asserted, result.inferred):
+            for triple in graph:
+                target.add(triple)
+    times, answers = {}, {}
+    for name, saved in load_queries().items():
+        params = query_params(data_dir, saved)
+        if params is None:
+            times[name] = "skipped: no value for a required parameter"
+            continue
+
+        def one() -> tuple:
+            began = time.perf_counter()
+            answer = run_query(saved, target, params)
+            seconds = round(time.perf_counter() - began, 3)
+            rows = sorted("\t".join(row) for row in answer.text_rows())
+            return seconds, (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+
+        outcome = _with_timeout(one, query_timeout)
+        if isinstance(outcome, str):
+            times[name] = outcome
+        else:
+            times[name], answers[name] = outcome
+    return times, answers
+
+
+def _with_timeout(work, seconds: float | None):
+    """``work()`` in a forked child (the store is shared copy-on-write), killed after
+    ``seconds``: a slow query cannot stall the benchmark. Returns its value or a reason."""
+    import pickle
+    import signal
+
+    if seconds is None or not hasattr(os, "fork"):
+        try:
+            return work()
+        except Exception as exc:  # the benchmark reports a failing query, and goes on
+            return f"error: {exc}"
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run, send the value, leave without cleanup
+        os.close(read)
+        try:
+            value = work()
+        except Exception as exc:
+            value = f"error: {exc}"
+        with os.fdopen(write, "wb") as stream:
+            pickle.dump(value, stream)
+        os._exit(0)
+    os.close(write)
+    import select
+
+    with os.fdopen(read, "rb") as stream:
+        ready, _, _ = select.select([stream], [], [], seconds)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return f"> {seconds:.0f} (stopped)"
+        data = stream.read()
+    os.waitpid(pid, 0)
+    return pickle.loads(data) if data else "error: the query process died"
+
+
+# -- the benchmark (in the parent process) -----------------------------------------------------
+
+def data_for(mandates: int, work_dir: Path, *, seed: int = 0, progress=None) -> Path:
+    """The synthetic data folder of a scale, generated once under ``work_dir``."""
+    folder = work_dir / f"data-{mandates}-seed{seed}"
+    marker = folder / ".complete"
+    if not marker.exists():
+        import shutil
+
+        if folder.exists():
+            shutil.rmtree(folder)
+        if progress:
+            progress(f"Generating {mandates} mandates into {folder}")
+        began = time.perf_counter()
+        made = generate(folder, mandates, seed=seed,
+                        faults=max(3, mandates // FAULTS_PER_MANDATES))
+        marker.write_text(json.dumps({"seconds": round(time.perf_counter() - began, 1),
+                                      "claims": made.claims, "sources": made.sources}))
+    return folder
+
+
+def run_subprocess(data_dir: Path, out_dir: Path, backend: str, *,
+                   store_path: Path | None = None, queries: bool = True,
+                   timeout: float | None = None) -> Run:
+    """:func:`run_worker` in a fresh Python process (its own peak memory)."""
+    command = [sys.executable, "-m", "kgbuild.benchmark", "worker", str(data_dir), str(out_dir),
+               backend]
+    if store_path is not None:
+        command += ["--store-path", str(store_path)]
+    if not queries:
+        command.append("--no-queries")
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return Run(0, backend, error=f"timed out after {timeout} s")
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        return Run(0, backend, error=(done.stderr.strip().splitlines() or ["failed"])[-1])
+    return Run(**json.loads(lines[-1]))
+
+
+def run_benchmark(scales=DEFAULT_SCALES, work_dir: str | Path = "bench/work", *,
+                  backends=("oxigraph",), baseline: int | None = None, seed: int = 0,
+                  disk_from: int = 500_000, timeout: float | None = None,
+                  progress=None) -> dict:
+    """Run every scale with every backend (and the memory backend at ``baseline`` mandates).
+
+    Stores from ``disk_from`` mandates on live on disk (RocksDB) instead of in memory.
+    Returns ``{"machine": ..., "runs": [Run, ...]}``; see :func:`to_markdown`.
+    """
+    say = progress or (lambda message: None)
+    work_dir = Path(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    plan = [(n, b) for n in sorted(scales) for b in backends]
+    if baseline is not None:
+        plan.append((baseline, "memory"))
+    runs = []
+    for mandates, backend in sorted(set(plan), key=lambda item: (item[0], item[1] == "memory")):
+        data_dir = data_for(mandates, work_dir, seed=seed, progress=say)
+        out_dir = work_dir / f"out-{mandates}-{backend}"
+        store_path = work_dir / f"store-{mandates}" if (backend == "oxigraph"
+                                                         and mandates >= disk_from) else None
+        say(f"Building {mandates} mandates with the {backend} backend")
+        run = run_subprocess(data_dir, out_dir, backend, store_path=store_path, timeout=timeout)
+        run.mandates = run.mandates or mandates
+        say(f"  {run.build_seconds} s, peak {run.peak_mib} MiB" + (f", error {run.error}"
+                                                                   if run.error else ""))
+        runs.append(run)
+        if store_path is not None:
+            import shutil
+
+            shutil.rmtree(store_path, ignore_errors=True)
+    return {"machine": machine(), "runs": runs, "scales": sorted(scales)}
+
+
+# -- the report --------------------------------------------------------------------------------
+
+def slope(points: list[tuple[float, float]]) -> float | None:
+    """The least-squares slope of log(y) against log(x): 1 is linear."""
+    points = [(x, y) for x, y in points if x > 0 and y > 0]
+    if len(points) < 2:
+        return None
+    xs, ys = [math.log(x) for x, _ in points], [math.log(y) for _, y in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    var = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / var if var else None
+
+
+def _seconds(value) -> str:
+    if not isinstance(value, (int, float)):
+        return "–"
+    return f"{value:.2f}" if value < 10 else f"{value:.0f}"
+
+
+def to_markdown(report: dict) -> str:
+    """The benchmark as Markdown: machine, one row per run, saved queries, slopes, speed-up."""
+    info, runs = report["machine"], [r for r in report["runs"]]
+    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    lines = [f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB RAM, "
+             f"{info['os']}, Python {info['python']}; {versions}.", "",
+             "| mandates | backend | triples (asserted + inferred) | load | map | reason | "
+             "validate | write | build | peak RSS | slowest query | results |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for run in runs:
+        if run.error:
+            lines.append(f"| {run.mandates:,} | {run.backend} | failed: {run.error} |"
+                         + " |" * 9)
+            continue
+        t, s = run.timings, run.summary
+        lines.append(
+            f"| {run.mandates:,} | {run.backend} | {s.get('triples', 0):,} + "
+            f"{s.get('inferred_triples', 0):,} | {_seconds(t.get('load'))} | "
+            f"{_seconds(t.get('map'))} | {_seconds(t.get('reason'))} | "
+            f"{_seconds(t.get('validate'))} | {_seconds(t.get('write'))} | "
+            f"{_seconds(run.build_seconds)} s | {run.build_peak_mib / 1024:.2f} GiB | "
+            f"{_seconds(run.slowest_query)} s | {s.get('violations', 0)} violations, "
+            f"{s.get('warnings', 0)} warnings |")
+    names = sorted({n for r in runs for n in r.queries})
+    if names:
+        lines += ["", "Saved queries (seconds, with the parameters the benchmark picks):", "",
+                  "| query | " + " | ".join(f"{r.mandates:,} {r.backend}" for r in runs) + " |",
+                  "|---|" + "---:|" * len(runs)]
+        for name in names:
+            cells = []
+            for run in runs:
+                value = run.queries.get(name)
+                cells.append(_seconds(value) if isinstance(value, (int, float))
+                             else (value or "–")[:40])
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    oxigraph = [r for r in runs if r.backend == "oxigraph" and not r.error]
+    build_slope = slope([(r.mandates, r.build_seconds) for r in oxigraph])
+    memory_slope = slope([(r.mandates, r.build_peak_mib) for r in oxigraph])
+    if build_slope is not None:
+        lines += ["", f"Cost exponent (log-log slope over {len(oxigraph)} scales, oxigraph): "
+                      f"build time {build_slope:.2f}, peak memory {memory_slope:.2f}."]
+    for base in [r for r in runs if r.backend == "memory" and not r.error]:
+        twin = next((r for r in oxigraph if r.mandates == base.mandates), None)
+        if twin is None:
+            continue
+        same_graph = base.outputs.get("kg.ttl") == twin.outputs.get("kg.ttl")
+        same_inferred = base.outputs.get("kg-inferred.ttl") == twin.outputs.get(
+            "kg-inferred.ttl")
+        same_answers = {n for n in base.answers if base.answers[n] == twin.answers.get(n)}
+        lines += ["", f"At {base.mandates:,} mandates the oxigraph build is "
+                      f"{base.build_seconds / twin.build_seconds:.0f} times faster than rdflib + "
+                      f"owlrl + pyshacl ({_seconds(base.build_seconds)} s against "
+                      f"{_seconds(twin.build_seconds)} s); kg.ttl "
+                      f"{'identical' if same_graph else 'DIFFERS'}, kg-inferred.ttl "
+                      f"{'identical' if same_inferred else 'DIFFERS'} (comments aside); "
+                      f"violations {base.summary.get('violations')} / "
+                      f"{twin.summary.get('violations')}, warnings "
+                      f"{base.summary.get('warnings')} / {twin.summary.get('warnings')}; "
+                      f"saved queries with the same answers: {len(same_answers)} of "
+                      f"{len(base.answers)}."]
+    return "\n".join(lines) + "\n"
+
+
+def save(report: dict, path: str | Path) -> None:
+    """The report as JSON (the runs as dicts), to merge runs made at different times."""
+    from dataclasses import asdict
+
+    document = {"machine": report["machine"], "scales": report.get("scales"),
+                "runs": [asdict(r) for r in report["runs"]]}
+    Path(path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+
+def load(path: str | Path) -> dict:
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    document["runs"] = [Run(**r) for r in document["runs"]]
+    return document
+
+
+def _main(argv: list[str]) -> int:
+    import argparse
+    from dataclasses import asdict
+
+    parser = argparse.ArgumentParser(prog="python -m kgbuild.benchmark")
+    sub = parser.add_subparsers(dest="command", required=True)
+    worker = sub.add_parser("worker", help="one build and its queries; JSON on stdout")
+    worker.add_argument("data")
+    worker.add_argument("out")
+    worker.add_argument("backend", choices=("memory", "oxigraph"))
+    worker.add_argument("--store-path")
+    worker.add_argument("--no-queries", action="store_true")
+    args = parser.parse_args(argv)
+    run = run_worker(args.data, args.out, args.backend, store_path=args.store_path,
+                     queries=not args.no_queries)
+    print(json.dumps(asdict(run)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

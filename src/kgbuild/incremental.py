@@ -1,0 +1,335 @@
+"""The data folder as units mapped one at a time, each cached: an unchanged source is neither
+re-read nor re-mapped.
+
+A *unit* is what one source contributes to the asserted graph: ``sources/<id>.yaml`` and
+``.txt`` and its claim file (``claims/<id>.yaml``, or ``proposed/<id>.yaml``), mapped to
+N-Triples with :mod:`kgbuild.mapping`. The registry's entities are one more unit. Units stream
+into an Oxigraph store, so the claims of a million mandates never sit in memory together.
+
+With a cache folder (``build/cache/`` by default in :func:`kgbuild.scalebuild.build_oxigraph`),
+each unit's N-Triples are kept under the SHA-256 of everything its mapping depends on:
+
+* the bytes of the source text, its metadata and its claim file, and the folder it is in;
+* the bytes of ``registry.yaml`` (claims are checked against it);
+* the ``entities:`` sections of the claim files read before it (they extend the registry);
+* the code that reads and maps data (kgbuild's version and the source of its loader and
+  mapping modules): a change of kgbuild invalidates every unit.
+
+A hit skips YAML parsing, checks and mapping; claim ids are kept beside the triples so that a
+duplicate id across files is still refused. The ontology and the shapes do not enter the key:
+they do not change the asserted triples, and reasoning and validation always run on the whole
+store (a shape spans sources: two sources may give one mandate two starts). Both are linear in
+the graph and fast on Oxigraph (see docs/scale.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .claims import Corpus, load_claim_file
+from .errors import ClaimError, KgbuildError
+from .mapping import _Mapper
+from .registry import Registry, load_registry
+from .sources import Source, _display, load_sources
+from .store import DEFAULT, NTriples, load_ntriples
+
+_CODE_MODULES = ("claims", "dates", "fields", "mapping", "registry", "sources", "store", "vocab",
+                 "yamlio", "incremental")
+_ENTITIES = re.compile(rb"(?m)^entities[ \t]*:")
+
+
+@dataclass
+class MapStats:
+    """What :func:`map_into_store` did: units mapped, reused from the cache, claims, triples."""
+
+    units: int = 0
+    cached: int = 0
+    claims: int = 0
+    triples: int = 0
+    registry: Registry | None = None
+    sources: dict = field(default_factory=dict)
+    ignored_proposals: tuple[str, ...] = ()
+    seconds_loading: float = 0.0
+    seconds_mapping: float = 0.0
+
+    def corpus(self) -> Corpus:
+        """The registry and sources (not the claims: they were streamed into the store)."""
+        return Corpus(self.registry, self.sources, (), ignored_proposals=self.ignored_proposals)
+
+
+class UnitCache:
+    """N-Triples of mapped units in a folder, by key; writes are atomic (temp file + rename)."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    def _path(self, key: str, suffix: str) -> Path:
+        return self.folder / key[:2] / f"{key}{suffix}"
+
+    def get(self, key: str) -> tuple[bytes, list] | None:
+        triples, meta = self._path(key, ".nt"), self._path(key, ".json")
+        try:
+            return triples.read_bytes(), json.loads(meta.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def put(self, key: str, triples: bytes, claims: list) -> None:
+        for suffix, data in ((".nt", triples),
+                             (".json", json.dumps(claims).encode("utf-8"))):
+            path = self._path(key, suffix)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            temp.write_bytes(data)
+            os.replace(temp, path)
+
+
+def code_digest() -> str:
+    """A digest of kgbuild's version and of the modules that read and map data."""
+    from . import __version__
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for name in _CODE_MODULES:
+        digest.update((here / f"{name}.py").read_bytes())
+    return digest.hexdigest()
+
+
+def claim_file_paths(data_dir: Path) -> tuple[list[tuple[Path, str]], tuple[str, ...]]:
+    """The claim files to read, in load_corpus's order, and the proposals it ignores."""
+    reviewed = sorted((data_dir / "claims").glob("*.yaml"))
+    stems = {path.stem for path in reviewed}
+    proposed = sorted((data_dir / "proposed").glob("*.yaml"))
+    ignored = tuple(_display(path, data_dir) for path in proposed if path.stem in stems)
+    return ([(path, "claims") for path in reviewed]
+            + [(path, "proposed") for path in proposed if path.stem not in stems]), ignored
+
+
+Progress = Callable[[str], None]
+
+
+def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | None = None,
+                   graph_name=DEFAULT, progress: Progress | None = None,
+                   workers: int | None = None, proposals: Path | None | bool = None) -> MapStats:
+    """Check and map ``data_dir`` into ``graph_name`` of ``store``, unit by unit.
+
+    Sources without a claim file are extracted, as in the memory build
+    (:func:`kgbuild.proposals.propose_missing`, its cache in ``proposals``; ``False``: not).
+
+    ``workers`` processes (default: one per core, up to 4, for more than 50 claim files) read
+    and map units while this one loads them into the store; a data folder whose claim files
+    propose entities is read in order by this process alone. Raises the same
+    :class:`kgbuild.errors.KgbuildError` as :func:`kgbuild.load_corpus` for bad input (the first
+    in file order). The graph equals :func:`kgbuild.map_corpus`'s (tested).
+    """
+    say = progress or (lambda message: None)
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise ClaimError("data folder not found", path=str(data_dir),
+                         hint="give the folder that holds registry.yaml, sources/ and claims/")
+    stats = MapStats()
+    began = time.perf_counter()
+    registry_path = data_dir / "registry.yaml"
+    base = load_registry(registry_path, display=_display(registry_path, data_dir))
+    sources = load_sources(data_dir, base)
+    stats.seconds_loading += time.perf_counter() - began
+    code = hashlib.sha256((code_digest() + hashlib.sha256(registry_path.read_bytes())
+                           .hexdigest()).encode()).hexdigest()  # code and registry, once
+    paths, stats.ignored_proposals = claim_file_paths(data_dir)
+    plan = []
+    entities_digest = hashlib.sha256()
+    for path, folder in paths:
+        raw = path.read_bytes()
+        key = _unit_key(code, entities_digest.hexdigest(), folder, raw, sources.get(path.stem),
+                        data_dir)
+        if _ENTITIES.search(raw):
+            entities_digest.update(raw)
+            key = None  # a file that extends the registry is always read (see module doc)
+        plan.append((path, folder, key))
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1) if len(plan) > 50 else 1
+    if any(key is None for _, _, key in plan):
+        workers = 1
+    state = _State(base, sources, data_dir, cache)
+    seen: dict[str, str] = {}
+    covered: set[str] = set()
+    began = time.perf_counter()
+    worked = [0.0, 0.0]  # seconds the readers spent loading and mapping
+    for number, ((path, folder, key), outcome) in enumerate(
+            zip(plan, _outcomes(plan, state, workers)), start=1):
+        if outcome is None:  # a worker met bad input: read the file here, for its error
+            outcome = _unit(path, folder, key, state)
+        triples, claims, cached, seconds = outcome
+        stats.cached += cached
+        worked[0] += seconds[0]
+        worked[1] += seconds[1]
+        shown = _display(path, data_dir)
+        for claim_id, line in claims:
+            if claim_id in seen:
+                raise ClaimError(f"duplicate claim id '{claim_id}' (first at {seen[claim_id]})",
+                                 path=shown, line=line,
+                                 hint="claim ids must be unique across all claim files")
+            seen[claim_id] = f"{shown}:{line}"
+        covered.add(path.stem)
+        load_ntriples(store, triples, graph_name)
+        stats.units += 1
+        stats.claims += len(claims)
+        if number % 1000 == 0:
+            say(f"{number} of {len(plan)} claim files ({stats.cached} from the cache)")
+    elapsed = time.perf_counter() - began
+    share = worked[0] / (worked[0] + worked[1]) if worked[0] + worked[1] else 0.5
+    stats.seconds_loading += elapsed * share  # wall time, split as the readers spent it
+    stats.seconds_mapping += elapsed * (1 - share)
+    began = time.perf_counter()
+    registry = state.registry
+    missing = [source_id for source_id in sources if source_id not in covered]
+    if missing and proposals is not False:  # as the memory build: the extractor proposes
+        registry = _propose(missing, registry, sources, proposals, seen, store, graph_name,
+                            stats, covered)
+    for source_id in sources:  # sources without claims still describe themselves
+        if source_id not in covered:
+            load_ntriples(store, _map_unit(registry, sources, source_id, ()), graph_name)
+            stats.units += 1
+    load_ntriples(store, _map_entities(registry, sources), graph_name)
+    stats.units += 1
+    _resolve_review_status(store, graph_name)
+    stats.seconds_mapping += time.perf_counter() - began
+    stats.registry, stats.sources = registry, sources
+    return stats
+
+
+@dataclass
+class _State:
+    registry: Registry  # extended by the claim files read so far (sequential reading only)
+    sources: dict
+    data_dir: Path
+    cache: UnitCache | None
+
+
+_WORKER_STATE: _State | None = None  # set before forking the readers
+
+
+def _unit(path: Path, folder: str, key: str | None, state: _State):
+    """(N-Triples, [[claim id, line]], 1 if from the cache else 0, (load s, map s))."""
+    hit = state.cache.get(key) if state.cache is not None and key is not None else None
+    if hit is not None:
+        return hit[0], hit[1], 1, (0.0, 0.0)
+    began = time.perf_counter()
+    claim_file = load_claim_file(path, state.registry, state.sources,
+                                 display=_display(path, state.data_dir),
+                                 require_status="proposed" if folder == "proposed" else None)
+    state.registry = claim_file.registry or state.registry
+    middle = time.perf_counter()
+    triples = _map_unit(state.registry, state.sources, claim_file.source, claim_file.claims)
+    claims = [[c.id, c.line] for c in claim_file.claims]
+    if state.cache is not None and key is not None:
+        state.cache.put(key, triples, claims)
+    return triples, claims, 0, (middle - began, time.perf_counter() - middle)
+
+
+def _worker_unit(item):
+    try:
+        return _unit(*item, _WORKER_STATE)
+    except KgbuildError:
+        return None
+
+
+def _outcomes(plan: list, state: _State, workers: int) -> Iterator:
+    """Each unit's outcome in plan order: read here, or by ``workers`` forked processes."""
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for path, folder, key in plan:
+            yield _unit(path, folder, key, state)
+        return
+    global _WORKER_STATE
+    _WORKER_STATE = state
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            yield from pool.imap(_worker_unit, plan, chunksize=4)
+    finally:
+        _WORKER_STATE = None
+
+
+def _propose(missing: list, registry: Registry, sources: dict, proposals, seen: dict,
+             store: ox.Store, graph_name, stats: MapStats, covered: set) -> Registry:
+    from .proposals import propose_missing
+
+    partial = Corpus(registry, {source_id: sources[source_id] for source_id in missing}, ())
+    proposed = propose_missing(partial, proposals if isinstance(proposals, Path) else None)
+    for claim_file in proposed.claim_files:
+        for claim in claim_file.claims:
+            if claim.id in seen:
+                raise ClaimError(f"proposed claim id '{claim.id}' is already used at "
+                                 f"{seen[claim.id]}", path=claim.file, line=claim.line,
+                                 hint="rename the reviewed claim, or review the proposal by hand")
+            seen[claim.id] = claim.location
+        load_ntriples(store, _map_unit(proposed.registry, sources, claim_file.source,
+                                       claim_file.claims), graph_name)
+        covered.add(claim_file.source)
+        stats.units += 1
+        stats.claims += len(claim_file.claims)
+    return proposed.registry
+
+
+def _unit_key(code: str, entities: str, folder: str, raw: bytes, source: Source | None,
+              data_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for part in (code.encode(), entities.encode(), folder.encode(), raw):
+        digest.update(hashlib.sha256(part).digest())
+    if source is not None:
+        digest.update(source.sha256.encode())
+        digest.update(hashlib.sha256((data_dir / "sources" / f"{source.id}.yaml")
+                                     .read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _mapper(registry: Registry, sources: dict, sink: NTriples) -> _Mapper:
+    return _Mapper(Corpus(registry, sources, ()), sink, track_origins=False)
+
+
+def _map_unit(registry: Registry, sources: dict, source_id: str, claims) -> bytes:
+    """One source and its claims as N-Triples (the mapping of map_corpus, claim by claim)."""
+    sink = NTriples()
+    mapper = _mapper(registry, sources, sink)
+    if source_id in sources:
+        mapper.map_source(sources[source_id])
+    for claim in sorted(claims, key=lambda c: c.id):
+        mapper.map_claim(claim)
+    return sink.getvalue()
+
+
+def _map_entities(registry: Registry, sources: dict) -> bytes:
+    sink = NTriples()
+    mapper = _mapper(registry, sources, sink)
+    for item in sorted(registry.entities.values(), key=lambda e: (e.kind, e.id)):
+        mapper.map_entity(item)
+    return sink.getvalue()
+
+
+def _resolve_review_status(store: ox.Store, graph_name) -> None:
+    """As mapping._resolve_review_status: a fact reviewed in any claim is reviewed."""
+    kg = "https://w3id.org/kgbuild/ns#"
+    triple = f"?n <{kg}reviewStatus> <{kg}Proposed>"
+    pattern = (f"?n <{kg}reviewStatus> <{kg}Reviewed> , <{kg}Proposed> "
+               f"FILTER NOT EXISTS {{ ?n a <{kg}Evidence> }}")
+    if not isinstance(graph_name, ox.DefaultGraph):
+        triple = f"GRAPH <{graph_name.value}> {{ {triple} }}"
+        pattern = f"GRAPH <{graph_name.value}> {{ {pattern} }}"
+    store.update(f"DELETE {{ {triple} }} WHERE {{ {pattern} }}")
+
+
+def iter_units(data_dir: str | Path) -> Iterator[Path]:
+    """The claim files of ``data_dir`` in the order units are mapped."""
+    return iter(path for path, _ in claim_file_paths(Path(data_dir))[0])
+
+
+__all__ = ["MapStats", "UnitCache", "claim_file_paths", "code_digest", "map_into_store"]

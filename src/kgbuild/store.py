@@ -1,0 +1,452 @@
+"""An Oxigraph store behind the pipeline, for graphs rdflib's memory store cannot hold.
+
+rdflib stays the API: :func:`graph_view` gives an ``rdflib.Graph`` whose triples live in a
+``pyoxigraph.Store`` (``triples``, ``value``, ``in``, ``len`` and string SPARQL queries all run
+on Oxigraph), and the mapping writes into the store through :class:`StoreWriter`, an object with
+the ``add`` method :func:`kgbuild.mapping.map_corpus` needs. The layout of a built store:
+
+* the asserted triples (``kg.ttl``) in the default graph;
+* the entailments (``kg-inferred.ttl``) in the named graph :data:`INFERRED`.
+
+Query the union with ``store.query(text, use_default_graph_as_union=True)`` (or
+``default_graph=[DefaultGraph(), INFERRED]``), as the shapes and the saved queries expect.
+
+Two traps this module avoids: ``len()`` counts with one ``COUNT(*)`` per graph in Oxigraph
+(oxrdflib's ``len`` goes through a query that held every triple and used more than 12 GiB at 1M
+mandates); and Oxigraph stores typed literals by value, so ``"0.90"^^xsd:decimal`` comes back
+as ``"0.9"`` (the same value: the graphs are equal, their bytes may differ there).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import RDF, XSD
+from rdflib.query import Result
+from rdflib.store import Store
+
+from .rdfio import ENTITY_KINDS, WRITE_PREFIXES, term_text
+from .vocab import KGID, bind_prefixes
+
+INFERRED = ox.NamedNode("https://w3id.org/kgbuild/graph/inferred")
+DEFAULT = ox.DefaultGraph()
+UNION = (DEFAULT, INFERRED)
+_XSD_STRING = str(XSD.string)
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_NT_ESCAPE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+# -- terms -------------------------------------------------------------------------------------
+
+def to_oxigraph(term):
+    """An rdflib term as a pyoxigraph term (None stays None: a wildcard)."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_oxigraph(term):
+    """A pyoxigraph term as an rdflib term (plain literals stay untyped, as rdflib reads them)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == _XSD_STRING else datatype)
+    raise TypeError(f"cannot convert {term!r}")
+
+
+def nt_term(term) -> str:
+    """An rdflib term in N-Triples syntax (IRIs as given: the mapping minted them)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = str(term).translate(_NT_ESCAPE)
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+# -- writing into a store ----------------------------------------------------------------------
+
+class NTriples:
+    """A graph-like sink that collects triples as N-Triples text (for caches and bulk loads)."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self._iris: dict = {}
+
+    def _text(self, term) -> str:
+        if isinstance(term, URIRef):  # predicates, classes and shared entities recur: cache
+            text = self._iris.get(term)
+            if text is None:
+                if len(self._iris) > 500_000:
+                    self._iris.clear()
+                text = self._iris[term] = f"<{term}>"
+            return text
+        return nt_term(term)
+
+    def add(self, triple) -> None:
+        s, p, o = triple
+        self.lines.append(f"{self._text(s)} {self._text(p)} {self._text(o)} .\n")
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def getvalue(self) -> bytes:
+        return "".join(self.lines).encode("utf-8")
+
+
+def load_ntriples(store: ox.Store, data: bytes, graph_name=DEFAULT) -> None:
+    """Load N-Triples bytes kgbuild wrote (IRIs already checked: lenient parsing)."""
+    if data:
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph_name, lenient=True)
+
+
+class StoreWriter(NTriples):
+    """The graph :func:`kgbuild.mapping.map_corpus` writes into, backed by an Oxigraph store.
+
+    Triples are buffered as N-Triples lines and loaded ``batch`` lines at a time (one parse in
+    Rust instead of a Python object per term). Reads (``in``, ``subjects``, ``remove``) flush
+    first, so the writer behaves like a graph.
+    """
+
+    def __init__(self, store: ox.Store, graph_name=DEFAULT, *, batch: int = 200_000):
+        super().__init__()
+        self.store, self.graph_name, self.batch = store, graph_name, batch
+        self.added = 0
+
+    def add(self, triple) -> None:
+        super().add(triple)
+        if len(self.lines) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            load_ntriples(self.store, self.getvalue(), self.graph_name)
+            self.added += len(self.lines)
+            self.lines = []
+
+    def __contains__(self, triple) -> bool:
+        self.flush()
+        s, p, o = (to_oxigraph(t) for t in triple)
+        return next(iter(self.store.quads_for_pattern(s, p, o, self.graph_name)), None) \
+            is not None
+
+    def subjects(self, predicate=None, obj=None):
+        self.flush()
+        seen = set()
+        for quad in self.store.quads_for_pattern(None, to_oxigraph(predicate),
+                                                 to_oxigraph(obj), self.graph_name):
+            subject = from_oxigraph(quad.subject)
+            if subject not in seen:
+                seen.add(subject)
+                yield subject
+
+    def remove(self, triple) -> None:
+        self.flush()
+        s, p, o = (to_oxigraph(t) for t in triple)
+        for quad in list(self.store.quads_for_pattern(s, p, o, self.graph_name)):
+            self.store.remove(quad)
+
+
+# -- reading a store as an rdflib Graph --------------------------------------------------------
+
+class OxigraphStore(Store):
+    """An rdflib store over graphs of a pyoxigraph Store (one graph, or a union of graphs).
+
+    Pattern reads and string SPARQL queries run on Oxigraph; SPARQL with ``initBindings`` falls
+    back to rdflib's engine over :meth:`triples`.
+    """
+
+    context_aware = False
+    graph_aware = False
+
+    def __init__(self, store: ox.Store, graphs=(DEFAULT,)):
+        super().__init__()
+        self.store = store
+        self.graphs = tuple(graphs)
+        self._namespaces: dict[str, URIRef] = {}
+        self._length: int | None = None
+
+    def add(self, triple, context=None, quoted=False) -> None:
+        s, p, o = (to_oxigraph(t) for t in triple)
+        self.store.add(ox.Quad(s, p, o, self.graphs[0]))
+        self._length = None
+
+    def remove(self, triple, context=None) -> None:
+        s, p, o = (to_oxigraph(t) for t in triple)
+        for graph_name in self.graphs:
+            for quad in list(self.store.quads_for_pattern(s, p, o, graph_name)):
+                self.store.remove(quad)
+        self._length = None
+
+    def triples(self, pattern, context=None):
+        s, p, o = (to_oxigraph(t) if t is not None else None for t in pattern)
+        seen = set() if len(self.graphs) > 1 else None
+        for graph_name in self.graphs:
+            for quad in self.store.quads_for_pattern(s, p, o, graph_name):
+                triple = (from_oxigraph(quad.subject), from_oxigraph(quad.predicate),
+                          from_oxigraph(quad.object))
+                if seen is not None:
+                    if triple in seen:
+                        continue
+                    seen.add(triple)
+                yield triple, iter(())
+
+    def __len__(self, context=None) -> int:
+        if self._length is None:
+            self._length = count_triples(self.store, self.graphs)
+        return self._length
+
+    def contexts(self, triple=None):
+        return iter(())
+
+    def bind(self, prefix, namespace, override=True) -> None:
+        if override or prefix not in self._namespaces:
+            self._namespaces[prefix] = URIRef(namespace)
+
+    def namespace(self, prefix):
+        return self._namespaces.get(prefix)
+
+    def prefix(self, namespace):
+        return next((p for p, n in self._namespaces.items() if n == URIRef(namespace)), None)
+
+    def namespaces(self):
+        return iter(list(self._namespaces.items()))
+
+    def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803
+        if not isinstance(query, str) or initBindings:
+            raise NotImplementedError  # rdflib's engine then runs over triples()
+        prefixes = {str(k): str(v) for k, v in (initNs or {}).items()}
+        answer = self.store.query(query, prefixes=prefixes, default_graph=list(self.graphs))
+        if isinstance(answer, ox.QuerySolutions):
+            names = [v.value for v in answer.variables]
+            result = Result("SELECT")
+            result.vars = [Variable(n) for n in names]
+            result.bindings = [{Variable(n): from_oxigraph(row[n]) for n in names
+                                if row[n] is not None} for row in answer]
+            return result
+        if isinstance(answer, ox.QueryBoolean):
+            result = Result("ASK")
+            result.askAnswer = bool(answer)
+            return result
+        result = Result("CONSTRUCT")
+        graph = Graph()
+        for triple in answer:
+            graph.add((from_oxigraph(triple.subject), from_oxigraph(triple.predicate),
+                       from_oxigraph(triple.object)))
+        result.graph = graph
+        return result
+
+
+def graph_view(store: ox.Store, graphs=(DEFAULT,)) -> Graph:
+    """An rdflib Graph reading (and writing) ``graphs`` of ``store``; see :class:`OxigraphStore`."""
+    graphs = (graphs,) if not isinstance(graphs, (tuple, list)) else graphs
+    return bind_prefixes(Graph(store=OxigraphStore(store, graphs)))
+
+
+def count_triples(store: ox.Store, graphs=(DEFAULT,)) -> int:
+    """The number of distinct triples in the union of ``graphs`` (one COUNT in Oxigraph)."""
+    graphs = list(graphs) if isinstance(graphs, (tuple, list)) else [graphs]
+    distinct = "DISTINCT " if len(graphs) > 1 else ""
+    rows = store.query(f"SELECT (COUNT({distinct}*) AS ?n) WHERE {{ ?s ?p ?o }}",
+                       default_graph=graphs)
+    return int(next(iter(rows))["n"].value)
+
+
+def load_graph(graph: Graph, store: ox.Store | None = None, graph_name=DEFAULT) -> ox.Store:
+    """Copy an rdflib graph into (a new) Oxigraph store, through N-Triples."""
+    store = store if store is not None else ox.Store()
+    writer = StoreWriter(store, graph_name)
+    for triple in graph:
+        writer.add(triple)
+    writer.flush()
+    return store
+
+
+def read_graph(store: ox.Store, graphs=(DEFAULT,)) -> Graph:
+    """The triples of ``graphs`` of ``store`` in a new in-memory rdflib Graph."""
+    graphs = (graphs,) if not isinstance(graphs, (tuple, list)) else graphs
+    graph = bind_prefixes(Graph())
+    for graph_name in graphs:
+        for quad in store.quads_for_pattern(None, None, None, graph_name):
+            graph.add((from_oxigraph(quad.subject), from_oxigraph(quad.predicate),
+                       from_oxigraph(quad.object)))
+    return graph
+
+
+# -- canonical Turtle, straight from the store -------------------------------------------------
+
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+_KGID = str(KGID)
+_KINDS = frozenset(ENTITY_KINDS)
+_INTEGER = re.compile(r"[+-]?\d+")
+_RDF_TYPE = str(RDF.type)
+_XSD_INTEGER = str(XSD.integer)
+
+
+@lru_cache(maxsize=200_000)
+def _iri_text(iri: str) -> str:
+    if iri.startswith(_KGID):  # kgid:{kind}/{slug} -> {kind}:{slug}, as rdfio.term_text writes
+        kind, _, slug = iri[len(_KGID):].partition("/")
+        if kind in _KINDS and _PN_LOCAL.match(slug):
+            return f"{kind}:{slug}"
+    return term_text(URIRef(iri))
+
+
+def _term_text(term) -> str:
+    """:func:`kgbuild.rdfio.term_text` for a pyoxigraph term (tested to give the same text)."""
+    if isinstance(term, ox.NamedNode):
+        return _iri_text(term.value)
+    if isinstance(term, ox.Literal):
+        text = term.value
+        escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                   .replace("\r", "\\r").replace("\t", "\\t"))
+        if term.language:
+            return f'"{escaped}"@{term.language}'
+        datatype = term.datatype.value
+        if datatype == _XSD_INTEGER and _INTEGER.fullmatch(text):
+            return text
+        if datatype != _XSD_STRING:
+            return f'"{escaped}"^^{_iri_text(datatype)}'
+        return f'"{escaped}"'
+    return term_text(from_oxigraph(term))  # a blank node: rdfio refuses it, with its message
+
+
+def _subject_key(term) -> tuple:
+    return (0 if isinstance(term, ox.NamedNode) else 1, _term_text(term))
+
+
+# rdfio.to_turtle declares a prefix when the body matches this (before the prefix: a line start,
+# a space, a comma, "(" or "^"); the writer below finds the same set term by term.
+_PREFIX_USE = re.compile(r"(?:^|[\s,(^])(" + "|".join(
+    re.escape(p) for p in sorted(WRITE_PREFIXES, key=len, reverse=True)) + "):", re.M)
+_NOT_A_NAME = frozenset('"<+-0123456789')
+
+
+@lru_cache(maxsize=200_000)
+def _iri_info(iri: str) -> tuple[str, tuple[str, ...]]:
+    """An IRI's Turtle text and the prefixes that text makes rdfio declare."""
+    text = _iri_text(iri)
+    if text[0] not in _NOT_A_NAME:
+        return text, (text.partition(":")[0],)
+    return text, tuple(_PREFIX_USE.findall(text))
+
+
+def _object_text(term, used: set) -> tuple[int, str]:
+    if isinstance(term, ox.NamedNode):
+        text, prefixes = _iri_info(term.value)
+        used.update(prefixes)
+        return 0, text
+    text = _term_text(term)
+    if ":" in text:
+        used.update(_PREFIX_USE.findall(text))
+    return 1, text
+
+
+def turtle_blocks(store: ox.Store, graph_name=DEFAULT, used: set | None = None
+                  ) -> Iterator[str]:
+    """The subject blocks of :func:`kgbuild.rdfio.to_turtle` for one graph of ``store``, in order;
+    the prefixes they use are added to ``used``.
+
+    Subjects are listed once and sorted in Python; each subject's triples are then read from
+    Oxigraph's index, so memory holds the subjects, not the triples.
+    """
+    used = used if used is not None else set()
+    subjects = [row["s"] for row in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }",
+                                                default_graph=graph_name)]
+    subjects.sort(key=_subject_key)
+    for subject in subjects:
+        predicates: dict[str, list] = {}
+        for quad in store.quads_for_pattern(subject, None, None, graph_name):
+            predicates.setdefault(quad.predicate.value, []).append(quad.object)
+        lines = []
+        for predicate in sorted(predicates, key=lambda p: (p != _RDF_TYPE, _iri_text(p))):
+            objects = sorted({_object_text(o, used) for o in predicates[predicate]})
+            if predicate == _RDF_TYPE:
+                p_text = "a"
+            else:
+                p_text, prefixes = _iri_info(predicate)
+                used.update(prefixes)
+            o_text = ",\n        ".join(text for _, text in objects)
+            lines.append(f"    {p_text} {o_text}")
+        s_text, prefixes = (_iri_info(subject.value) if isinstance(subject, ox.NamedNode)
+                            else (_term_text(subject), ()))
+        used.update(prefixes)
+        yield s_text + "\n" + " ;\n".join(lines) + " .\n"
+
+
+def write_turtle(store: ox.Store, stream, graph_name=DEFAULT, *, header: str | None = None,
+                 scratch=None) -> int:
+    """Write :func:`kgbuild.rdfio.to_turtle`'s bytes for ``graph_name`` to binary ``stream``.
+
+    The prefix lines name only the prefixes the body uses, so the body goes first to
+    ``scratch`` (a binary temporary file, created when not given). Returns the triple count.
+    """
+    import shutil
+    import tempfile
+
+    used: set[str] = set()
+    own = scratch is None
+    scratch = tempfile.TemporaryFile() if own else scratch
+    try:
+        chunk: list[str] = []
+        for number, block in enumerate(turtle_blocks(store, graph_name, used)):
+            chunk.append(block if number == 0 else "\n" + block)
+            if len(chunk) >= 5000:
+                scratch.write("".join(chunk).encode("utf-8"))
+                chunk = []
+        scratch.write("".join(chunk).encode("utf-8"))
+        head = "".join(f"# {line}\n" for line in header.splitlines()) if header else ""
+        prefixes = "".join(f"@prefix {p}: <{WRITE_PREFIXES[p]}> .\n" for p in sorted(used))
+        stream.write((head + prefixes + ("\n" if prefixes else "")).encode("utf-8"))
+        scratch.seek(0)
+        shutil.copyfileobj(scratch, stream, 1 << 20)
+    finally:
+        if own:
+            scratch.close()
+    return count_triples(store, (graph_name,))
+
+
+def to_turtle(store: ox.Store, graph_name=DEFAULT, *, header: str | None = None) -> str:
+    """:func:`write_turtle` into a string (for tests and small graphs)."""
+    import io
+
+    buffer = io.BytesIO()
+    write_turtle(store, buffer, graph_name, header=header)
+    return buffer.getvalue().decode("utf-8")
+
+
+def quads(store: ox.Store, graph_name=DEFAULT) -> Iterable:
+    return store.quads_for_pattern(None, None, None, graph_name)
+
+
+__all__ = ["DEFAULT", "INFERRED", "UNION", "NTriples", "OxigraphStore", "StoreWriter",
+           "count_triples", "load_ntriples",
+           "from_oxigraph", "graph_view", "load_graph", "read_graph", "to_oxigraph",
+           "to_turtle", "turtle_blocks", "write_turtle"]

@@ -1,0 +1,171 @@
+"""The Oxigraph backend: same graphs, same bytes, same report as the rdflib pipeline; rdflib's API
+over the store; per-source cache for incremental builds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from kgbuild import build, load_corpus, map_corpus
+from kgbuild.errors import ClaimError
+from kgbuild.incremental import UnitCache, map_into_store
+from kgbuild.rdfio import to_turtle as rdflib_turtle
+from kgbuild.store import (DEFAULT, INFERRED, StoreWriter, count_triples, graph_view, load_graph,
+                           read_graph, to_turtle)
+from kgbuild.vocab import KG, KGID, SCHEMA
+
+from .conftest import SEED_DATA, write_mini_data
+
+
+def _body(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("#")]
+
+
+@pytest.fixture(scope="module")
+def seed_oxigraph(tmp_path_factory):
+    return build(SEED_DATA, tmp_path_factory.mktemp("seed-ox"), backend="oxigraph")
+
+
+def test_mapping_into_the_store_gives_the_rdflib_graph():
+    corpus = load_corpus(SEED_DATA)
+    store = ox.Store()
+    writer = StoreWriter(store, batch=100)
+    map_corpus(corpus, writer, track_origins=False)
+    writer.flush()
+    assert set(read_graph(store)) == set(map_corpus(corpus).graph)
+
+
+def test_streaming_units_gives_the_rdflib_graph(tmp_path):
+    store = ox.Store()
+    stats = map_into_store(SEED_DATA, store)
+    assert set(read_graph(store)) == set(map_corpus(load_corpus(SEED_DATA)).graph)
+    assert stats.claims == len(load_corpus(SEED_DATA).claims)
+
+
+def test_turtle_from_the_store_has_rdfio_s_bytes():
+    graph = map_corpus(load_corpus(SEED_DATA)).graph
+    tricky = KGID["thing/x"]
+    for obj in (Literal('say "hi"\\ \n\t\r', lang="fr"), Literal(-12, datatype=XSD.integer),
+                Literal("12.5", datatype=XSD.decimal), Literal("2019-03", datatype=XSD.gYearMonth),
+                Literal("plain"), URIRef("http://example.org/a b".replace(" ", "%20")),
+                Literal("voir skos: et (org:x), ^prov:y"), URIRef("http://example.org/a(dcterms:b"),
+                KGID["person/not a slug".replace(" ", "_")], KGID["person/ok"]):
+        graph.add((tricky, KG.note, obj))
+    store = load_graph(graph)
+    assert to_turtle(store, header="one\ntwo") == rdflib_turtle(graph, header="one\ntwo")
+
+
+def test_oxigraph_keeps_typed_literals_by_value():
+    """The one difference of bytes: a non-canonical decimal comes back canonical."""
+    graph = Graph()
+    graph.add((KGID["budget/b"], SCHEMA.value, Literal("12.50", datatype=XSD.decimal)))
+    assert '"12.5"^^xsd:decimal' in to_turtle(load_graph(graph))
+
+
+def test_the_oxigraph_build_writes_the_memory_build_s_graphs(seed_build, seed_oxigraph):
+    for name in ("kg.ttl", "kg-inferred.ttl"):
+        assert _body(seed_oxigraph.outputs["graph" if name == "kg.ttl" else "inferred"]) == \
+            _body(seed_build.outputs["graph" if name == "kg.ttl" else "inferred"])
+    assert seed_oxigraph.outputs["summary"].read_text() == \
+        seed_build.outputs["summary"].read_text()
+
+
+def test_the_oxigraph_build_reports_the_same_results(seed_build, seed_oxigraph):
+    def results(report):  # locations: the memory build names the field's line, not the claim's
+        return [(r.severity, r.focus, r.path, r.value, r.component, r.shape, r.message)
+                for r in report.results]
+
+    assert results(seed_oxigraph.report) == results(seed_build.report)
+    assert all(r.locations for r in seed_oxigraph.report.results)
+
+
+def test_the_result_speaks_rdflib(seed_oxigraph):
+    asserted, inferred = seed_oxigraph.asserted, seed_oxigraph.inferred
+    mahjoubi = KGID["person/mounir-mahjoubi"]
+    assert (mahjoubi, RDF.type, SCHEMA.Person) in asserted
+    assert (mahjoubi, RDF.type, SCHEMA.Person) not in inferred
+    assert len(asserted) == seed_oxigraph.summary["triples"]
+    assert len(inferred) == seed_oxigraph.summary["inferred_triples"]
+    rows = list(asserted.query("SELECT (COUNT(?m) AS ?n) WHERE { ?m a kg:Mandate }"))
+    assert int(rows[0][0]) == seed_oxigraph.summary["mandates"]
+    assert asserted.query("ASK { ?m a kg:Mandate }").askAnswer
+    assert isinstance(seed_oxigraph.store, ox.Store)
+
+
+def test_a_graph_view_writes_through_and_counts_distinct_triples():
+    store = ox.Store()
+    view = graph_view(store)
+    triple = (KGID["person/a"], RDF.type, SCHEMA.Person)
+    view.add(triple)
+    graph_view(store, INFERRED).add(triple)
+    assert triple in view and len(view) == 1
+    assert count_triples(store, (DEFAULT, INFERRED)) == 1
+    assert len(graph_view(store, (DEFAULT, INFERRED))) == 1
+    view.remove(triple)
+    assert len(view) == 0 and triple not in view
+    assert isinstance(Graph() + graph_view(store, INFERRED), Graph)
+
+
+def test_an_unknown_backend_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="backend 'spark' is not valid"):
+        build(SEED_DATA, None, backend="spark")
+
+
+def test_bad_input_raises_the_loader_s_error(tmp_path):
+    data = write_mini_data(tmp_path)
+    claims = data / "claims" / "mini.yaml"
+    claims.write_text(claims.read_text().replace("holder: claire-vasseur",
+                                                 "holder: claire-vaseur"))
+    with pytest.raises(ClaimError, match="unknown person 'claire-vaseur'"):
+        build(data, tmp_path / "out", backend="oxigraph")
+    assert not (tmp_path / "out" / "kg.ttl").exists()
+
+
+# -- incremental builds ------------------------------------------------------------------------
+
+def test_an_unchanged_source_is_not_read_again(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(SEED_DATA, data)
+    first = build(data, tmp_path / "out", backend="oxigraph")
+    files = len(list((data / "claims").glob("*.yaml")))
+    assert first.summary["cached_units"] == 0
+    second = build(data, tmp_path / "out", backend="oxigraph")
+    assert second.summary["cached_units"] == files
+    assert _body(tmp_path / "out" / "kg.ttl") == _body(first.outputs["graph"])
+    changed = sorted((data / "claims").glob("*.yaml"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    third = build(data, tmp_path / "out", backend="oxigraph")
+    assert third.summary["cached_units"] == files - 1
+
+
+def test_a_duplicate_id_is_refused_even_from_the_cache(tmp_path):
+    data = write_mini_data(tmp_path)
+    cache = UnitCache(tmp_path / "cache")
+    map_into_store(data, ox.Store(), cache=cache)
+    text = (data / "sources" / "mini.txt").read_text()
+    (data / "sources" / "other.txt").write_text(text)
+    meta = (data / "sources" / "mini.yaml").read_text().replace("id: mini", "id: other")
+    (data / "sources" / "other.yaml").write_text(meta)
+    claims = (data / "claims" / "mini.yaml").read_text().replace("source: mini", "source: other")
+    (data / "claims" / "other.yaml").write_text(claims)
+    with pytest.raises(ClaimError, match="duplicate claim id 'vasseur-mer'"):
+        map_into_store(data, ox.Store(), cache=cache)
+
+
+def test_a_file_that_proposes_entities_is_always_read(tmp_path):
+    data = write_mini_data(tmp_path)
+    claims = data / "claims" / "mini.yaml"
+    claims.write_text("entities:\n  persons:\n    - id: jean-neuf\n      label: Jean Neuf\n"
+                      + claims.read_text())
+    cache = UnitCache(tmp_path / "cache")
+    map_into_store(data, ox.Store(), cache=cache)
+    store = ox.Store()
+    stats = map_into_store(data, store, cache=cache)
+    assert stats.cached == 0
+    assert (KGID["person/jean-neuf"], RDF.type, SCHEMA.Person) in graph_view(store)
