@@ -100,3 +100,13 @@ def test_inferring_on_a_store_replaces_the_inferred_graph_and_keeps_the_asserted
     first = infer_store(store)
     assert infer_store(store) == first == count_triples(store, (INFERRED,))
     assert count_triples(store) == len(graph)
+
+
+def test_bulk_inference_on_a_disk_store_gives_the_same_triples(tmp_path):
+    graph = map_corpus(load_corpus(SEED_DATA)).graph
+    memory = load_graph(graph, ox.Store())
+    disk = load_graph(graph, ox.Store(str(tmp_path / "store")))
+    assert infer_store(disk, bulk=True) == infer_store(memory)
+    from kgbuild.store import read_graph
+
+    assert set(read_graph(disk, (INFERRED,))) == set(read_graph(memory, (INFERRED,)))

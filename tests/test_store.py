@@ -169,3 +169,26 @@ def test_a_file_that_proposes_entities_is_always_read(tmp_path):
     stats = map_into_store(data, store, cache=cache)
     assert stats.cached == 0
     assert (KGID["person/jean-neuf"], RDF.type, SCHEMA.Person) in graph_view(store)
+
+
+def test_forked_readers_give_the_same_graph_and_the_first_error(tmp_path):
+    from kgbuild.synthetic import generate
+
+    generate(tmp_path / "data", 120, seed=7, claims_per_source=4)
+    alone, together = ox.Store(), ox.Store()
+    map_into_store(tmp_path / "data", alone, workers=1)
+    stats = map_into_store(tmp_path / "data", together, workers=2)
+    assert set(read_graph(together)) == set(read_graph(alone))
+    files = sorted((tmp_path / "data" / "claims").glob("*.yaml"))
+    assert stats.claims == sum(f.read_text().count("  - id: ") for f in files)
+    for broken in (files[5], files[-3]):
+        broken.write_text(broken.read_text().replace("type: mandate", "type: mandat", 1))
+    with pytest.raises(ClaimError, match=f"{files[5].name}:.*unknown claim type 'mandat'"):
+        map_into_store(tmp_path / "data", ox.Store(), workers=2)
+
+
+def test_a_store_on_disk_gives_the_same_files(tmp_path, seed_oxigraph):
+    result = build(SEED_DATA, tmp_path / "out", backend="oxigraph",
+                   store_path=tmp_path / "store")
+    for name in ("graph", "inferred", "summary", "report_json"):
+        assert _body(result.outputs[name]) == _body(seed_oxigraph.outputs[name])

@@ -162,3 +162,42 @@ def test_the_event_reader_reads_synthetic_data_as_the_composer_did(synthetic):
 ])
 def test_the_event_reader_gives_the_composer_s_values_and_errors(text):
     assert _outcome(yamlio.parse_yaml, text) == _outcome(_composed, text)
+
+
+# -- the command and the benchmark ---------------------------------------------------------------
+
+def test_generate_command_writes_a_folder_and_refuses_a_used_one(tmp_path):
+    from click.testing import CliRunner
+
+    from kgbuild.commands.scale import generate as command
+
+    result = CliRunner().invoke(command, [str(tmp_path / "d"), "--mandates", "25", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Wrote {tmp_path / 'd'}: 25 mandates in ")
+    again = CliRunner().invoke(command, [str(tmp_path / "d"), "--mandates", "25"])
+    assert again.exit_code == 2
+    assert again.output == (f"Error: {tmp_path / 'd'}: already holds a data folder\n"
+                            "  hint: give a new or empty folder: generated files would mix\n")
+
+
+def test_a_benchmark_run_times_every_stage_and_query(tmp_path):
+    from kgbuild import benchmark
+
+    generate(tmp_path / "data", 40, seed=5, faults=3)
+    run = benchmark.run_worker(tmp_path / "data", tmp_path / "out", "oxigraph",
+                               query_timeout=None)
+    assert set(run.timings) == {"load", "map", "reason", "validate", "write"}
+    assert run.summary["mandates"] == 41 and run.summary["violations"] >= 2
+    assert run.build_peak_mib > 0 and run.queries
+    assert all(isinstance(t, float) or t.startswith("skipped") for t in run.queries.values())
+    report = {"machine": benchmark.machine(), "runs": [run], "scales": [40]}
+    text = benchmark.to_markdown(report)
+    assert "| 41 | oxigraph |" in text and "Machine: " in text
+
+
+def test_the_cost_exponent_is_the_log_log_slope():
+    from kgbuild.benchmark import slope
+
+    assert slope([(10, 1.0), (100, 10.0), (1000, 100.0)]) == pytest.approx(1.0)
+    assert slope([(10, 1.0), (100, 100.0)]) == pytest.approx(2.0)
+    assert slope([(10, 1.0)]) is None

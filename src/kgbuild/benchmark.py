@@ -187,7 +187,8 @@ def query_params(data_dir: Path, query) -> dict | None:
 
 
 def run_worker(data_dir: str | Path, out_dir: str | Path, backend: str, *,
-               store_path: str | Path | None = None, queries: bool = True) -> Run:
+               store_path: str | Path | None = None, queries: bool = True,
+               query_timeout: float | None = 120) -> Run:
     """Build ``data_dir`` with ``backend`` in this process, then run every saved query."""
     from .pipeline import build
 
@@ -204,7 +205,7 @@ def run_worker(data_dir: str | Path, out_dir: str | Path, backend: str, *,
     run.summary = {k: v for k, v in result.summary.items() if not isinstance(v, dict)}
     run.outputs = {path.name: _digest_lines(path) for path in result.outputs.values()}
     if queries:
-        run.queries, run.answers = _run_queries(result, data_dir)
+        run.queries, run.answers = _run_queries(result, data_dir, query_timeout)
     run.peak_mib = _peak_mib()
     return run
 
@@ -346,8 +347,8 @@ def run_benchmark(scales=DEFAULT_SCALES, work_dir: str | Path = "bench/work", *,
         say(f"Building {mandates} mandates with the {backend} backend")
         run = run_subprocess(data_dir, out_dir, backend, store_path=store_path, timeout=timeout)
         run.mandates = run.mandates or mandates
-        say(f"  {run.build_seconds} s, peak {run.peak_mib} MiB" + (f", error {run.error}"
-                                                                   if run.error else ""))
+        say(f"  built in {run.build_seconds} s, peak {run.build_peak_mib} MiB"
+            + (f", error {run.error}" if run.error else ""))
         runs.append(run)
         if store_path is not None:
             import shutil
@@ -465,9 +466,10 @@ def _main(argv: list[str]) -> int:
     worker.add_argument("backend", choices=("memory", "oxigraph"))
     worker.add_argument("--store-path")
     worker.add_argument("--no-queries", action="store_true")
+    worker.add_argument("--query-timeout", type=float, default=120)
     args = parser.parse_args(argv)
     run = run_worker(args.data, args.out, args.backend, store_path=args.store_path,
-                     queries=not args.no_queries)
+                     queries=not args.no_queries, query_timeout=args.query_timeout)
     print(json.dumps(asdict(run)))
     return 0
 

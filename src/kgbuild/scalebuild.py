@@ -99,7 +99,8 @@ def _build(data_dir, out_dir, progress, store_path, cache_dir):
     say(f"Loading and mapping {data_dir} into Oxigraph"
         + (f" (cache {cache.folder})" if cache else ""))
     began = time.perf_counter()
-    stats = map_into_store(data_dir, store, cache=cache, progress=say,
+    on_disk = store_path is not None
+    stats = map_into_store(data_dir, store, cache=cache, progress=say, bulk=on_disk,
                            proposals=Path(out_dir) / "cache" if out_dir is not None else None)
     elapsed = time.perf_counter() - began
     timings["load"] = round(stats.seconds_loading, 3)
@@ -116,7 +117,7 @@ def _build(data_dir, out_dir, progress, store_path, cache_dir):
                 store, f, DEFAULT, header=header)))
         rules = compile_rules()
         stage("reason", "Reasoning (the ontology's rules, on the store)",
-              lambda: infer_store(store, rules, progress=say))
+              lambda: infer_store(store, rules, progress=say, bulk=on_disk))
         if writer is not None:
             jobs.append(writer.submit(outputs.write, "inferred", lambda f: write_turtle(
                 store, f, INFERRED, header=header + "\n" + INFERRED_HEADER)))

@@ -37,7 +37,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from .errors import ShapesError
 from .store import UNION, from_oxigraph
-from .validate import SEVERITIES, ValidationReport, ValidationResult, load_shapes
+from .validate import ValidationReport, ValidationResult, load_shapes
 
 TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 # parameters that are not constraints (or are read with another parameter)
@@ -82,7 +82,7 @@ class Check:
     # A property shape's constraints share one screening query (each focus node that breaks
     # any of them, one pass over the focus nodes and their values); ``template`` is ``query``
     # with FOCUS where the focus nodes go, run only for the nodes the screen found.
-    screen: str | None = None
+    screen: tuple[str, ...] | None = None
     template: str | None = None
 
 
@@ -312,15 +312,15 @@ class _Compiler:
         path = self.path(path_node)
         severity, messages = _severity(graph, prop), _messages(graph, prop)
         templates: list[tuple[URIRef, str, bool]] = []  # component, query, screened
-        screens: list[str] = []  # aggregate tests on ?_s, the values of one focus node
-        optional = False
+        # aggregate tests on ?_s, the values of one focus node: those a node with no value can
+        # fail (lower bounds) need every focus node; the others only the nodes with values
+        lower: list[str] = []
+        upper: list[str] = []
 
         def add(component, query: str, screen: str | None = None, *, needs_all=False) -> None:
-            nonlocal optional
             templates.append((component, query, screen is not None))
             if screen is not None:
-                screens.append(screen)
-                optional = optional or needs_all
+                (lower if needs_all else upper).append(screen)
 
         def flagged(test: str) -> str:
             return f"SUM(IF(BOUND(?_s) && ({test}), 1, 0)) > 0"
@@ -399,11 +399,18 @@ class _Compiler:
                 raise ShapesError(f"sh:{_local(parameter)} of shape {_local(prop)} is not "
                                   "supported by kgbuild's SPARQL validation",
                                   hint="validate with pyshacl (backend 'memory')")
-        screen = None
-        if screens:
-            values = f"OPTIONAL {{ ?this {path} ?_s }}" if optional else f"?this {path} ?_s"
-            screen = (f"SELECT ?this WHERE {{ {focus} {values} }} GROUP BY ?this "
-                      f"HAVING ({' || '.join(screens)})")
+        screen = []
+        if lower == ["COUNT(DISTINCT ?_s) < 1"]:
+            screen.append(f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS "
+                          f"{{ ?this {path} ?_s }} }}")
+        elif lower:
+            screen.append(f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?_s }} }} "
+                          f"GROUP BY ?this HAVING ({' || '.join(lower)})")
+        if upper:  # from the values up: the focus is checked for the few nodes flagged
+            screen.append(f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {path} ?_s }} "
+                          f"GROUP BY ?this HAVING ({' || '.join(upper)}) }} "
+                          f"FILTER EXISTS {{ {_focus_patterns(focus)} }} }}")
+        screen = tuple(screen) or None
         return [Check(prop, component, severity, path_node, query.replace(FOCUS, focus),
                       messages, screen=screen if screened else None,
                       template=query if screened else None)
@@ -431,6 +438,13 @@ class _Compiler:
         return Check(shape, SH.SPARQLConstraintComponent, severity, None,
                      prefixes + _inject_focus(text, focus), messages, value_is_focus=True,
                      source_constraint=constraint)
+
+
+def _focus_patterns(focus: str) -> str:
+    """The target patterns inside :meth:`_Compiler.focus`'s sub-select."""
+    head, tail = "{ SELECT DISTINCT ?this WHERE { ", " } }"
+    assert focus.startswith(head) and focus.endswith(tail)
+    return focus[len(head):-len(tail)]
 
 
 def _local(term) -> str:
@@ -524,13 +538,14 @@ def validate_store(store: ox.Store, shapes: Graph | str | None = None, *, graphs
     checks = _Compiler(shapes_graph, subclasses).checks()
     screens = {}  # screening query -> a check that uses it
     for check in checks:
-        if check.screen is not None:
-            screens.setdefault(check.screen, check)
+        for screen in check.screen or ():
+            screens.setdefault(screen, check)
     jobs: list[tuple[Check, str]] = [(c, c.query) for c in checks if c.screen is None]
     jobs += [(check, screen) for screen, check in screens.items()]
     found = dict(zip(jobs, _in_threads(lambda job: rows(*job), jobs, threads)))
-    flagged = {screen: sorted({r["this"] for r in found[(check, screen)]}, key=str)
-               for screen, check in screens.items()}
+    flagged = {check.screen: sorted({r["this"] for screen in check.screen
+                                     for r in found[(screens[screen], screen)]}, key=str)
+               for check in checks if check.screen}
     precise = []  # the screened checks, for the focus nodes their screen flagged
     for check in checks:
         nodes = flagged.get(check.screen, [])
@@ -678,4 +693,4 @@ def results_graph(results: Iterable[ValidationResult], conforms: bool,
     return graph
 
 
-__all__ = ["Check", "SEVERITIES", "compile_shapes", "results_graph", "validate_store"]
+__all__ = ["Check", "compile_shapes", "results_graph", "validate_store"]

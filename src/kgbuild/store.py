@@ -20,7 +20,7 @@ as ``"0.9"`` (the same value: the graphs are equal, their bytes may differ there
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -440,10 +440,6 @@ def to_turtle(store: ox.Store, graph_name=DEFAULT, *, header: str | None = None)
     buffer = io.BytesIO()
     write_turtle(store, buffer, graph_name, header=header)
     return buffer.getvalue().decode("utf-8")
-
-
-def quads(store: ox.Store, graph_name=DEFAULT) -> Iterable:
-    return store.quads_for_pattern(None, None, None, graph_name)
 
 
 __all__ = ["DEFAULT", "INFERRED", "UNION", "NTriples", "OxigraphStore", "StoreWriter",
