@@ -31,10 +31,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
     parser.add_argument("--disk-from", type=int, default=10**9,
                         help="from this many mandates, the store lives on disk (RocksDB)")
+    parser.add_argument("--validate-timeout", type=float, default=1800,
+                        help="baseline: stop pyshacl after this many seconds")
+    parser.add_argument("--query-timeout", type=float, default=120)
     args = parser.parse_args(argv)
     scales = [int(v) for v in args.scales.split(",") if v.strip()]
     report = benchmark.run_benchmark(scales, args.work, baseline=args.baseline,
                                      disk_from=args.disk_from,
+                                     validate_timeout=args.validate_timeout,
+                                     query_timeout=args.query_timeout,
                                      progress=lambda message: print(f"… {message}", flush=True))
     if args.results.exists():
         previous = benchmark.load(args.results)

@@ -44,6 +44,8 @@ class Run:
     answers: dict = field(default_factory=dict)  # name -> (rows, sha256 of the sorted rows)
     summary: dict = field(default_factory=dict)
     outputs: dict = field(default_factory=dict)  # file -> sha256 of its lines but comments
+    report: str | None = None  # sha256 of the sorted results (severity, focus, path, ...)
+    build_cpu_seconds: float = 0.0  # CPU time of the build (user + system, all threads)
     error: str | None = None
 
     @property
@@ -144,6 +146,12 @@ class _TreeMemory:
         return round(self.peak_kib / 1024, 1)
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the forked validations)."""
+    return sum(usage.ru_utime + usage.ru_stime for usage in (
+        resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def _peak_mib() -> float:
     """Peak resident memory of this process plus the largest of its finished children (the
     readers the build forks): an upper bound of what the run held at once."""
@@ -194,18 +202,112 @@ def run_worker(data_dir: str | Path, out_dir: str | Path, backend: str, *,
 
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     options = {"store_path": store_path, "cache_dir": False} if backend == "oxigraph" else {}
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), _cpu_seconds()
+
+    def progress(message: str) -> None:  # stage by stage on stderr, to follow long runs
+        print(f"[{time.perf_counter() - began:8.1f} s] {message}", file=sys.stderr, flush=True)
+
     with _TreeMemory() as memory:
-        result = build(data_dir, out_dir, backend=backend, **options)
+        result = build(data_dir, out_dir, backend=backend, progress=progress, **options)
         memory.peak_kib = max(memory.peak_kib, memory.sample())
     run = Run(result.summary.get("mandates", 0), backend, dict(result.timings))
     run.build_seconds = round(time.perf_counter() - began, 3)
+    run.build_cpu_seconds = round(_cpu_seconds() - cpu, 3)
     run.build_maxrss_mib = _peak_mib()
     run.build_peak_mib = memory.peak_mib or run.build_maxrss_mib
     run.summary = {k: v for k, v in result.summary.items() if not isinstance(v, dict)}
     run.outputs = {path.name: _digest_lines(path) for path in result.outputs.values()}
+    run.report = report_digest(result.report)
     if queries:
         run.queries, run.answers = _run_queries(result, data_dir, query_timeout)
+    run.peak_mib = _peak_mib()
+    return run
+
+
+def report_digest(report) -> str:
+    """A digest of a report's results (severity, focus, path, value, component, shape): equal
+    for two validators that report the same violations."""
+    from .store import to_oxigraph
+
+    def value(term):  # by value, as Oxigraph keeps literals ("0.0" and "0" are one decimal)
+        return "" if term is None else str(to_oxigraph(term)) if not hasattr(
+            term, "datatype") or term.datatype is None else f"{term.datatype}|{term.toPython()}"
+
+    rows = sorted("\t".join((r.severity, str(r.focus), str(r.path), value(r.value),
+                             str(r.component), str(r.shape))) for r in report.results)
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def run_baseline(data_dir: str | Path, out_dir: str | Path, *, validate_timeout: float = 1800,
+                 query_timeout: float | None = 120) -> Run:
+    """The memory pipeline (rdflib, owlrl, pyshacl) stage by stage, timed, with pyshacl stopped
+    after ``validate_timeout`` seconds (its SPARQL constraints grow with the square of the
+    mandates): the graphs are written and queried even when validation is cut short."""
+    from rdflib import Graph
+
+    from .claims import load_corpus
+    from .mapping import map_corpus
+    from .pipeline import HEADER, summarise
+    from .rdfio import to_turtle
+    from .reason import infer, load_ontology
+    from .validate import load_shapes, validate
+    from .vocab import KG, RDF
+
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    timings: dict[str, float] = {}
+    began, cpu = time.perf_counter(), _cpu_seconds()
+    with _TreeMemory() as memory:
+        def stage(name, work):
+            start = time.perf_counter()
+            value = work()
+            timings[name] = round(time.perf_counter() - start, 3)
+            print(f"{name}: {timings[name]} s", file=sys.stderr, flush=True)
+            return value
+
+        corpus = stage("load", lambda: load_corpus(data_dir))
+        mapped = stage("map", lambda: map_corpus(corpus))
+        ontology = load_ontology()
+        inferred = stage("reason", lambda: infer(mapped.graph, ontology))
+        union = Graph()
+        for graph in (mapped.graph, inferred):
+            for triple in graph:
+                union.add(triple)
+
+        def check():
+            report = validate(union, load_shapes(), ontology=ontology, origins=mapped.origins)
+            return summarise(mapped.graph, inferred, report), report_digest(report)
+
+        start = time.perf_counter()
+        outcome = _with_timeout(check, validate_timeout)
+        timings["validate"] = round(time.perf_counter() - start, 3)
+        header = HEADER.format(data=data_dir.name)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        graphs = {"kg.ttl": (mapped.graph, header), "kg-inferred.ttl": (
+            inferred, header + "\nOWL-RL entailments (owlrl) about the entities of kg.ttl, not "
+                              "stated there.")}
+
+        def write():
+            for name, (graph, text) in graphs.items():
+                (out_dir / name).write_text(to_turtle(graph, header=text), encoding="utf-8")
+
+        stage("write", write)
+        memory.peak_kib = max(memory.peak_kib, memory.sample())
+    run = Run(len(set(mapped.graph.subjects(RDF.type, KG.Mandate))), "memory", timings)
+    run.build_seconds = round(time.perf_counter() - began, 3)
+    run.build_cpu_seconds = round(_cpu_seconds() - cpu, 3)
+    run.build_maxrss_mib = _peak_mib()
+    run.build_peak_mib = memory.peak_mib or run.build_maxrss_mib
+    run.outputs = {name: _digest_lines(out_dir / name) for name in graphs}
+    if isinstance(outcome, str):  # stopped
+        run.summary = {"triples": len(mapped.graph), "inferred_triples": len(inferred),
+                       "validation": f"pyshacl {outcome}"}
+        run.error = f"validation {outcome} s"
+    else:
+        run.summary, run.report = outcome
+    from .pipeline import BuildResult
+
+    result = BuildResult(corpus, mapped.graph, inferred, None, run.summary)
+    run.queries, run.answers = _run_queries(result, data_dir, query_timeout)
     run.peak_mib = _peak_mib()
     return run
 
@@ -305,10 +407,12 @@ def data_for(mandates: int, work_dir: Path, *, seed: int = 0, progress=None) -> 
 
 def run_subprocess(data_dir: Path, out_dir: Path, backend: str, *,
                    store_path: Path | None = None, queries: bool = True,
-                   timeout: float | None = None) -> Run:
+                   timeout: float | None = None, validate_timeout: float = 1800,
+                   query_timeout: float = 120) -> Run:
     """:func:`run_worker` in a fresh Python process (its own peak memory)."""
     command = [sys.executable, "-m", "kgbuild.benchmark", "worker", str(data_dir), str(out_dir),
-               backend]
+               backend, "--validate-timeout", str(validate_timeout), "--query-timeout",
+               str(query_timeout)]
     if store_path is not None:
         command += ["--store-path", str(store_path)]
     if not queries:
@@ -326,6 +430,7 @@ def run_subprocess(data_dir: Path, out_dir: Path, backend: str, *,
 def run_benchmark(scales=DEFAULT_SCALES, work_dir: str | Path = "bench/work", *,
                   backends=("oxigraph",), baseline: int | None = None, seed: int = 0,
                   disk_from: int = 500_000, timeout: float | None = None,
+                  validate_timeout: float = 1800, query_timeout: float = 120,
                   progress=None) -> dict:
     """Run every scale with every backend (and the memory backend at ``baseline`` mandates).
 
@@ -345,7 +450,8 @@ def run_benchmark(scales=DEFAULT_SCALES, work_dir: str | Path = "bench/work", *,
         store_path = work_dir / f"store-{mandates}" if (backend == "oxigraph"
                                                          and mandates >= disk_from) else None
         say(f"Building {mandates} mandates with the {backend} backend")
-        run = run_subprocess(data_dir, out_dir, backend, store_path=store_path, timeout=timeout)
+        run = run_subprocess(data_dir, out_dir, backend, store_path=store_path, timeout=timeout,
+                             validate_timeout=validate_timeout, query_timeout=query_timeout)
         run.mandates = run.mandates or mandates
         say(f"  built in {run.build_seconds} s, peak {run.build_peak_mib} MiB"
             + (f", error {run.error}" if run.error else ""))
@@ -371,6 +477,8 @@ def slope(points: list[tuple[float, float]]) -> float | None:
 
 
 def _seconds(value) -> str:
+    if isinstance(value, str):
+        return value
     if not isinstance(value, (int, float)):
         return "–"
     return f"{value:.2f}" if value < 10 else f"{value:.0f}"
@@ -383,22 +491,25 @@ def to_markdown(report: dict) -> str:
     lines = [f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB RAM, "
              f"{info['os']}, Python {info['python']}; {versions}.", "",
              "| mandates | backend | triples (asserted + inferred) | load | map | reason | "
-             "validate | write | build | peak RSS | slowest query | results |",
+             "validate | write | build | peak memory | slowest query | results |",
              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for run in runs:
-        if run.error:
+        if run.error and not run.timings:
             lines.append(f"| {run.mandates:,} | {run.backend} | failed: {run.error} |"
                          + " |" * 9)
             continue
         t, s = run.timings, run.summary
+        if run.error:  # pyshacl stopped: the times are lower bounds
+            t = dict(t, validate=f"> {t.get('validate', 0):.0f}")
         lines.append(
             f"| {run.mandates:,} | {run.backend} | {s.get('triples', 0):,} + "
             f"{s.get('inferred_triples', 0):,} | {_seconds(t.get('load'))} | "
             f"{_seconds(t.get('map'))} | {_seconds(t.get('reason'))} | "
             f"{_seconds(t.get('validate'))} | {_seconds(t.get('write'))} | "
-            f"{_seconds(run.build_seconds)} s | {run.build_peak_mib / 1024:.2f} GiB | "
-            f"{_seconds(run.slowest_query)} s | {s.get('violations', 0)} violations, "
-            f"{s.get('warnings', 0)} warnings |")
+            f"{'> ' if run.error else ''}{_seconds(run.build_seconds)} s | "
+            f"{run.build_peak_mib / 1024:.2f} GiB | {_seconds(run.slowest_query)} s | "
+            + (f"{s.get('violations', 0)} violations, {s.get('warnings', 0)} warnings |"
+               if not run.error else f"{run.error} |"))
     names = sorted({n for r in runs for n in r.queries})
     if names:
         lines += ["", "Saved queries (seconds, with the parameters the benchmark picks):", "",
@@ -417,7 +528,7 @@ def to_markdown(report: dict) -> str:
     if build_slope is not None:
         lines += ["", f"Cost exponent (log-log slope over {len(oxigraph)} scales, oxigraph): "
                       f"build time {build_slope:.2f}, peak memory {memory_slope:.2f}."]
-    for base in [r for r in runs if r.backend == "memory" and not r.error]:
+    for base in [r for r in runs if r.backend == "memory" and r.timings]:
         twin = next((r for r in oxigraph if r.mandates == base.mandates), None)
         if twin is None:
             continue
@@ -425,17 +536,19 @@ def to_markdown(report: dict) -> str:
         same_inferred = base.outputs.get("kg-inferred.ttl") == twin.outputs.get(
             "kg-inferred.ttl")
         same_answers = {n for n in base.answers if base.answers[n] == twin.answers.get(n)}
+        ratio = base.build_seconds / twin.build_seconds
+        report = ("pyshacl was stopped, so its report cannot be compared" if base.error else
+                  "the same validation results" if base.report == twin.report else
+                  "DIFFERENT validation results")
         lines += ["", f"At {base.mandates:,} mandates the oxigraph build is "
-                      f"{base.build_seconds / twin.build_seconds:.0f} times faster than rdflib + "
-                      f"owlrl + pyshacl ({_seconds(base.build_seconds)} s against "
+                      f"{'more than ' if base.error else ''}{ratio:.0f} times faster than "
+                      f"rdflib + owlrl + pyshacl ({'> ' if base.error else ''}"
+                      f"{_seconds(base.build_seconds)} s against "
                       f"{_seconds(twin.build_seconds)} s); kg.ttl "
                       f"{'identical' if same_graph else 'DIFFERS'}, kg-inferred.ttl "
                       f"{'identical' if same_inferred else 'DIFFERS'} (comments aside); "
-                      f"violations {base.summary.get('violations')} / "
-                      f"{twin.summary.get('violations')}, warnings "
-                      f"{base.summary.get('warnings')} / {twin.summary.get('warnings')}; "
-                      f"saved queries with the same answers: {len(same_answers)} of "
-                      f"{len(base.answers)}."]
+                      f"{report}; saved queries with the same answers: {len(same_answers)} of "
+                      f"{len(base.answers)} answered by both."]
     return "\n".join(lines) + "\n"
 
 
@@ -467,9 +580,15 @@ def _main(argv: list[str]) -> int:
     worker.add_argument("--store-path")
     worker.add_argument("--no-queries", action="store_true")
     worker.add_argument("--query-timeout", type=float, default=120)
+    worker.add_argument("--validate-timeout", type=float, default=1800,
+                        help="memory backend: stop pyshacl after this many seconds")
     args = parser.parse_args(argv)
-    run = run_worker(args.data, args.out, args.backend, store_path=args.store_path,
-                     queries=not args.no_queries, query_timeout=args.query_timeout)
+    if args.backend == "memory":
+        run = run_baseline(args.data, args.out, validate_timeout=args.validate_timeout,
+                           query_timeout=args.query_timeout)
+    else:
+        run = run_worker(args.data, args.out, args.backend, store_path=args.store_path,
+                         queries=not args.no_queries, query_timeout=args.query_timeout)
     print(json.dumps(asdict(run)))
     return 0
 
