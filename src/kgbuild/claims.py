@@ -84,6 +84,8 @@ CLAIM_TYPES: dict[str, dict[str, FieldSpec]] = {
                      "founded_by": FieldSpec("refs", PERSON), "description": FieldSpec("text")},
 }
 COMMON_FIELDS = ("id", "type", "quotes", "note", "confidence", "produced_by")
+_ALLOWED_FIELDS = {name: frozenset(COMMON_FIELDS + tuple(specs))
+                   for name, specs in CLAIM_TYPES.items()}
 
 
 @dataclass(frozen=True)
@@ -244,7 +246,7 @@ def read_claim(reader: Reader, registry: Registry, source: Source, status: str) 
         raise reader.error("type", f"unknown claim type '{claim_type}'",
                            hint="it must be one of: " + ", ".join(CLAIM_TYPES))
     specs = CLAIM_TYPES[claim_type]
-    reader.refuse_unknown_fields(COMMON_FIELDS + tuple(specs))
+    reader.refuse_unknown_fields(_ALLOWED_FIELDS[claim_type])
     values = {}
     for name, spec in specs.items():
         value = _read_field(reader, name, spec, registry)
@@ -264,24 +266,24 @@ def read_claim(reader: Reader, registry: Registry, source: Source, status: str) 
     return Claim(
         id=claim_id, type=claim_type, source=source.id, status=status, file=reader.path,
         line=reader.line, quotes=_read_quotes(reader, source), values=values,
-        field_lines={key: reader.line_of(key) for key in reader.mapping},
+        field_lines=dict(reader.mapping.key_lines),  # the line of each of its keys
         confidence=confidence, produced_by=reader.text("produced_by"),
         note=reader.text("note"),
     )
 
 
 def _read_field(reader: Reader, name: str, spec: FieldSpec, registry: Registry):
+    if name not in reader.mapping:  # absent: what each reader below gives
+        return () if spec.kind == "refs" else None
     if spec.kind == "ref":
         value = reader.identifier(name)
         if value is not None:
-            registry.require(value, spec.targets, path=reader.path, line=reader.line_of(name),
-                             field_name=name)
+            _require(registry, value, spec, reader, name)
         return value
     if spec.kind == "refs":
         values = reader.identifiers(name)
         for value in values:
-            registry.require(value, spec.targets, path=reader.path, line=reader.line_of(name),
-                             field_name=name)
+            _require(registry, value, spec, reader, name)
         return values
     if spec.kind == "key":
         return reader.identifier(name)
@@ -294,6 +296,15 @@ def _read_field(reader: Reader, name: str, spec: FieldSpec, registry: Registry):
     if spec.kind == "budget":
         return _read_budget(reader, name) if reader.has(name) else None
     raise AssertionError(spec.kind)  # pragma: no cover
+
+
+def _require(registry: Registry, entity_id: str, spec: FieldSpec, reader: Reader,
+             name: str) -> None:
+    """``registry.require`` for a field, the line looked up only when there is an error."""
+    entity = registry.entities.get(entity_id)
+    if entity is None or entity.kind not in spec.targets:
+        registry.require(entity_id, spec.targets, path=reader.path, line=reader.line_of(name),
+                         field_name=name)  # raises
 
 
 def _read_budget(reader: Reader, name: str) -> Budget:

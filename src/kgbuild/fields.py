@@ -16,6 +16,7 @@ from .yamlio import Mapping, Scalar, Sequence
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 UNKNOWN = "unknown"
+_NULL = "tag:yaml.org,2002:null"  # what YAML 1.1 makes of an empty value, ~ or null
 
 
 class Reader:
@@ -46,20 +47,26 @@ class Reader:
                     hint="allowed fields: " + ", ".join(sorted(allowed)),
                 )
 
+    def value(self, key: str):
+        """The value of ``key``, or None when it is absent or empty (null)."""
+        value = self.mapping.get(key)  # (a YAML mapping holds no None)
+        return None if value is None or _is_empty(value) else value
+
     def has(self, key: str) -> bool:
-        return key in self.mapping and not _is_empty(self.mapping[key])
+        return self.value(key) is not None
 
     def required(self, key: str):
-        if not self.has(key):
+        value = self.value(key)
+        if value is None:
             raise self.error(None, f"{self.what} has no '{key}'", hint=f"add '{key}: ...'")
-        return self.mapping[key]
+        return value
 
     def text(self, key: str, *, required: bool = False) -> str | None:
-        if not self.has(key):
+        value = self.value(key)
+        if value is None:
             if required:
                 self.required(key)
             return None
-        value = self.mapping[key]
         return self._text_value(key, value)
 
     def _text_value(self, key: str, value) -> str:
@@ -74,9 +81,9 @@ class Reader:
         return str(value)
 
     def texts(self, key: str) -> tuple[str, ...]:
-        if not self.has(key):
+        value = self.value(key)
+        if value is None:
             return ()
-        value = self.mapping[key]
         if isinstance(value, Scalar):
             return (self._text_value(key, value),)
         if not isinstance(value, Sequence):
@@ -85,14 +92,15 @@ class Reader:
 
     def identifier(self, key: str, *, required: bool = False) -> str | None:
         value = self.text(key, required=required)
-        if value is not None:
-            check_id(value, self.path, self.line_of(key), key)
+        if value is not None and not ID_PATTERN.match(value):
+            check_id(value, self.path, self.line_of(key), key)  # raises
         return value
 
     def identifiers(self, key: str) -> tuple[str, ...]:
         values = self.texts(key)
         for value in values:
-            check_id(value, self.path, self.line_of(key), key)
+            if not ID_PATTERN.match(value):
+                check_id(value, self.path, self.line_of(key), key)  # raises
         return values
 
     def choice(self, key: str, allowed, *, default: str | None = None) -> str | None:
@@ -107,9 +115,9 @@ class Reader:
         return value
 
     def date(self, key: str, *, allow_unknown: bool = False) -> PartialDate | None:
-        if not self.has(key):
+        value = self.value(key)
+        if value is None:
             return None
-        value = self.mapping[key]
         if not isinstance(value, Scalar):
             raise self.error(key, f"'{key}' must be a date")
         if allow_unknown and str(value) == UNKNOWN:
@@ -123,11 +131,11 @@ class Reader:
                                   "when the source does not give the date") from None
 
     def number(self, key: str, *, required: bool = False) -> Decimal | None:
-        if not self.has(key):
+        value = self.value(key)
+        if value is None:
             if required:
                 self.required(key)
             return None
-        value = self.mapping[key]
         text = str(value).replace("_", "")
         if not isinstance(value, Scalar) or not re.fullmatch(r"(0|[1-9]\d*)(\.\d+)?", text):
             raise self.error(key, f"'{value}' in '{key}' is not a plain decimal number",
@@ -139,7 +147,8 @@ class Reader:
             raise self.error(key, f"'{value}' is not a number") from None
 
     def is_unknown(self, key: str) -> bool:
-        return not self.has(key) or str(self.mapping[key]) == UNKNOWN
+        value = self.value(key)
+        return value is None or str(value) == UNKNOWN
 
 
 def check_id(value: str, path: str, line: int, key: str = "id") -> None:
@@ -153,5 +162,4 @@ def check_id(value: str, path: str, line: int, key: str = "id") -> None:
 
 
 def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, Scalar) and value.resolved.endswith(":null")
-                             and value.plain)
+    return value is None or (type(value) is Scalar and value.plain and value.resolved == _NULL)

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, RDF, SKOS, XSD
+from rdflib import namespace as ns
 
+from . import vocab
 from .claims import Claim, Corpus
 from .dates import PartialDate
 from .registry import Entity
 from .sources import Source
-from .vocab import KG, SCHEMA, bind_prefixes, entity
+from .vocab import TermCache, bind_prefixes, entity
+
+# The vocabulary, each term made once (see TermCache): ``KG.holder`` is an attribute read.
+DCTERMS, ORG, PROV, RDF, SKOS, XSD = (
+    TermCache(n) for n in (ns.DCTERMS, ns.ORG, ns.PROV, ns.RDF, ns.SKOS, ns.XSD))
+KG, SCHEMA = TermCache(vocab.KG), TermCache(vocab.SCHEMA)
 
 ORGANISATION_CLASSES = {
     "government": KG.Government, "ministry": KG.Ministry,
@@ -57,12 +64,50 @@ class MappingResult:
     origins: dict = field(default_factory=lambda: defaultdict(list))
 
 
+class RdflibTerms:
+    """How the mapper makes entity IRIs and literals: as rdflib terms, for any rdflib Graph.
+
+    :class:`kgbuild.store.NTriplesTerms` makes the same terms as N-Triples text, for the
+    :class:`kgbuild.store.NTriples` sink (no rdflib object per term).
+    """
+
+    @staticmethod
+    def entity(kind: str, slug: str) -> URIRef:
+        return entity(kind, slug)
+
+    @staticmethod
+    def iri(text: str) -> URIRef:
+        return URIRef(text)
+
+    @staticmethod
+    def text(value: str, lang: str | None = None) -> Literal:
+        return Literal(value, lang=lang)
+
+    @staticmethod
+    def integer(value: int) -> Literal:
+        return Literal(value, datatype=XSD.integer)
+
+    @staticmethod
+    def decimal(value: Decimal) -> Literal:
+        return Literal(value, datatype=XSD.decimal)
+
+    @staticmethod
+    def date(value: PartialDate) -> Literal:
+        return value.literal()
+
+
 class _Mapper:
-    def __init__(self, corpus: Corpus, graph: Graph | None = None, *, track_origins=True):
+    """Adds the triples of entities, sources and claims to ``graph``; ``terms`` makes their
+    nodes and literals (:class:`RdflibTerms`, or :class:`kgbuild.store.NTriplesTerms` for an
+    :class:`kgbuild.store.NTriples` sink when origins are not tracked: they key on terms)."""
+
+    def __init__(self, corpus: Corpus, graph: Graph | None = None, *, track_origins=True,
+                 terms=RdflibTerms):
         self.corpus = corpus
         self.graph = graph if graph is not None else bind_prefixes(Graph())
         self.origins: dict = defaultdict(list)
         self.track_origins = track_origins
+        self.terms = terms
         self.claim: Claim | None = None
 
     # -- small helpers ---------------------------------------------------------------------
@@ -78,13 +123,13 @@ class _Mapper:
                  precision_predicate=None) -> None:
         if date is None:
             return
-        self.add(subject, predicate, date.literal(), field_name=field_name)
+        self.add(subject, predicate, self.terms.date(date), field_name=field_name)
         if precision_predicate is not None:
             self.add(subject, precision_predicate, PRECISIONS[date.precision],
                      field_name=field_name)
 
     def ref(self, entity_id: str) -> URIRef:
-        return entity(self.corpus.registry.get(entity_id).kind, entity_id)
+        return self.terms.entity(self.corpus.registry.get(entity_id).kind, entity_id)
 
     def add_refs(self, subject, predicate, claim: Claim, name: str) -> None:
         value = claim.get(name)
@@ -94,12 +139,12 @@ class _Mapper:
             self.add(subject, predicate, self.ref(entity_id), field_name=name)
 
     def french(self, text: str) -> Literal:
-        return Literal(text, lang="fr")
+        return self.terms.text(text, "fr")
 
     # -- registry and sources ----------------------------------------------------------------
 
     def map_entity(self, item: Entity) -> None:
-        node = entity(item.kind, item.id)
+        node = self.terms.entity(item.kind, item.id)
         classes = {
             "person": [SCHEMA.Person],
             "organisation": [ORG.Organization, ORGANISATION_CLASSES.get(item.attrs.get("kind"))],
@@ -112,7 +157,7 @@ class _Mapper:
                 self.add(node, RDF.type, cls)
         self.add(node, SKOS.prefLabel, self.french(item.label))
         if item.label_en:
-            self.add(node, SKOS.prefLabel, Literal(item.label_en, lang="en"))
+            self.add(node, SKOS.prefLabel, self.terms.text(item.label_en, "en"))
         for alias in item.aliases:
             self.add(node, SKOS.altLabel, self.french(alias))
         for misspelling in item.misspellings:
@@ -120,32 +165,33 @@ class _Mapper:
         if item.description:
             self.add(node, SCHEMA.description, self.french(item.description))
         if item.description_en:
-            self.add(node, SCHEMA.description, Literal(item.description_en, lang="en"))
+            self.add(node, SCHEMA.description, self.terms.text(item.description_en, "en"))
         if item.wikidata:
-            self.add(node, KG.wikidata, Literal(item.wikidata))
+            self.add(node, KG.wikidata, self.terms.text(item.wikidata))
         attrs = item.attrs
         if attrs.get("organisation"):
-            self.add(node, ORG.postIn, entity("organisation", attrs["organisation"]))
+            self.add(node, ORG.postIn, self.terms.entity("organisation", attrs["organisation"]))
         if attrs.get("reports_to"):
-            self.add(node, ORG.reportsTo, entity("post", attrs["reports_to"]))
+            self.add(node, ORG.reportsTo, self.terms.entity("post", attrs["reports_to"]))
         if attrs.get("part_of"):
-            self.add(node, DCTERMS.isPartOf, entity("programme", attrs["part_of"]))
+            self.add(node, DCTERMS.isPartOf, self.terms.entity("programme", attrs["part_of"]))
         if attrs.get("date"):
             self.add_date(node, SCHEMA.startDate, attrs["date"], "date")
 
     def map_source(self, source: Source) -> None:
-        node = entity("source", source.id)
+        node = self.terms.entity("source", source.id)
         self.add(node, RDF.type, KG.Source)
         if source.title:
-            self.add(node, DCTERMS.title, Literal(source.title, lang=source.language))
+            self.add(node, DCTERMS.title, self.terms.text(source.title, source.language))
         if source.publisher:
-            self.add(node, DCTERMS.publisher, entity("organisation", source.publisher))
+            publisher = self.terms.entity("organisation", source.publisher)
+            self.add(node, DCTERMS.publisher, publisher)
         if source.url:
-            self.add(node, SCHEMA.url, URIRef(source.url))
+            self.add(node, SCHEMA.url, self.terms.iri(source.url))
         for name in ("published", "modified", "retrieved"):
             self.add_date(node, SOURCE_PROPERTIES[name], getattr(source, name), name)
-        self.add(node, DCTERMS.language, Literal(source.language))
-        self.add(node, KG.sha256, Literal(source.sha256))
+        self.add(node, DCTERMS.language, self.terms.text(source.language))
+        self.add(node, KG.sha256, self.terms.text(source.sha256))
         for name in source.unknown:
             self.add(node, KG.unknownProperty, SOURCE_PROPERTIES[name])
 
@@ -153,33 +199,34 @@ class _Mapper:
 
     def map_claim(self, claim: Claim) -> None:
         self.claim = claim
+        terms = self.terms
         node = getattr(self, f"map_{claim.type}")(claim)
-        source = entity("source", claim.source)
+        source = terms.entity("source", claim.source)
         self.add(node, PROV.wasDerivedFrom, source)
         self.add(node, KG.reviewStatus, REVIEW[claim.status])
         many = len(claim.quotes) > 1
         for number, quote in enumerate(claim.quotes, start=1):
-            evidence = entity("evidence", f"{claim.id}-{number}" if many else claim.id)
+            evidence = terms.entity("evidence", f"{claim.id}-{number}" if many else claim.id)
             self.add(node, KG.evidence, evidence)
             self.add(evidence, RDF.type, KG.Evidence)
             language = self.corpus.sources[claim.source].language
-            self.add(evidence, KG.quote, Literal(quote.text, lang=language))
-            self.add(evidence, KG.startOffset, Literal(quote.start, datatype=XSD.integer))
-            self.add(evidence, KG.endOffset, Literal(quote.end, datatype=XSD.integer))
+            self.add(evidence, KG.quote, terms.text(quote.text, language))
+            self.add(evidence, KG.startOffset, terms.integer(quote.start))
+            self.add(evidence, KG.endOffset, terms.integer(quote.end))
             self.add(evidence, PROV.wasQuotedFrom, source)
-            self.add(evidence, KG.claimId, Literal(claim.id))
-            self.add(evidence, KG.claimFile, Literal(claim.file))
-            self.add(evidence, KG.claimLine, Literal(claim.line, datatype=XSD.integer))
+            self.add(evidence, KG.claimId, terms.text(claim.id))
+            self.add(evidence, KG.claimFile, terms.text(claim.file))
+            self.add(evidence, KG.claimLine, terms.integer(claim.line))
             self.add(evidence, KG.reviewStatus, REVIEW[claim.status])
             if claim.confidence is not None:
-                self.add(evidence, KG.confidence, Literal(claim.confidence, datatype=XSD.decimal))
+                self.add(evidence, KG.confidence, terms.decimal(claim.confidence))
             if claim.produced_by:
-                self.add(evidence, KG.producedBy, Literal(claim.produced_by))
+                self.add(evidence, KG.producedBy, terms.text(claim.produced_by))
         self.claim = None
 
     def map_mandate(self, claim: Claim) -> URIRef:
         key = claim.get("key") or f"{claim.get('holder')}--{claim.get('post')}"
-        node = entity("mandate", key)
+        node = self.terms.entity("mandate", key)
         self.add(node, RDF.type, KG.Mandate)
         self.add_refs(node, KG.holder, claim, "holder")
         self.add_refs(node, KG.post, claim, "post")
@@ -199,7 +246,7 @@ class _Mapper:
 
     def map_membership(self, claim: Claim) -> URIRef:
         key = claim.get("key") or f"{claim.get('member')}--{claim.get('organisation')}"
-        node = entity("membership", key)
+        node = self.terms.entity("membership", key)
         self.add(node, RDF.type, ORG.Membership)
         self.add_refs(node, ORG.member, claim, "member")
         self.add_refs(node, ORG.organization, claim, "organisation")
@@ -212,7 +259,7 @@ class _Mapper:
     def map_candidacy(self, claim: Claim) -> URIRef:
         target = claim.get("election") or claim.get("office") or claim.get("investiture_of")
         key = claim.get("key") or f"{claim.get('candidate')}--{target or 'undated'}"
-        node = entity("candidacy", key)
+        node = self.terms.entity("candidacy", key)
         self.add(node, RDF.type, KG.Candidacy)
         self.add_refs(node, KG.candidate, claim, "candidate")
         self.add_refs(node, KG.election, claim, "election")
@@ -228,7 +275,7 @@ class _Mapper:
         whom = claim.get("candidate") or claim.get("organisation") or "campaign"
         when = claim.get("election") or (claim.get("start").iso if claim.get("start") else None)
         key = claim.get("key") or "--".join(p for p in (claim.get("person"), whom, when) if p)
-        node = entity("campaign-role", key)
+        node = self.terms.entity("campaign-role", key)
         self.add(node, RDF.type, KG.CampaignRole)
         self.add_refs(node, KG.campaigner, claim, "person")
         self.add_refs(node, KG.campaignFor, claim, "candidate")
@@ -255,16 +302,16 @@ class _Mapper:
         self.add_refs(node, DCTERMS.isPartOf, claim, "part_of")
         budget = claim.get("budget")
         if budget is not None:
-            amount = entity("budget", claim.id)
+            amount = self.terms.entity("budget", claim.id)
             self.add(node, KG.budget, amount, field_name="budget")
             self.add(amount, RDF.type, SCHEMA.MonetaryAmount, field_name="budget")
             value_property = {"exact": SCHEMA.value, "minimum": SCHEMA.minValue,
                               "approximate": KG.approximateValue}[budget.bound]
-            self.add(amount, value_property, Literal(budget.amount, datatype=XSD.decimal),
+            self.add(amount, value_property, self.terms.decimal(budget.amount),
                      field_name="budget")
-            self.add(amount, SCHEMA.currency, Literal(budget.currency), field_name="budget")
+            self.add(amount, SCHEMA.currency, self.terms.text(budget.currency), field_name="budget")
             self.add_date(amount, KG.budgetPeriod, budget.period, "budget")
-            self.add(amount, PROV.wasDerivedFrom, entity("source", claim.source))
+            self.add(amount, PROV.wasDerivedFrom, self.terms.entity("source", claim.source))
         return node
 
     def map_person(self, claim: Claim) -> URIRef:

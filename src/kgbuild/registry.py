@@ -32,6 +32,7 @@ _EXTRA = {
     "programme": ("kind", "part_of"),
     "election": ("date",),
 }
+_ALLOWED_FIELDS = {kind: frozenset(_COMMON + extra) for kind, extra in _EXTRA.items()}
 _QID = re.compile(r"^Q[1-9]\d*$")
 
 
@@ -150,7 +151,7 @@ def extend(registry: Registry, entities: dict[str, Entity]) -> Registry:
 
 
 def _read_entity(reader: Reader, kind: str) -> Entity:
-    reader.refuse_unknown_fields(_COMMON + _EXTRA[kind])
+    reader.refuse_unknown_fields(_ALLOWED_FIELDS[kind])
     wikidata = reader.text("wikidata")
     if wikidata is not None and not _QID.match(wikidata):
         raise reader.error("wikidata", f"'{wikidata}' is not a Wikidata QID",
@@ -170,7 +171,7 @@ def _read_entity(reader: Reader, kind: str) -> Entity:
         attrs["reports_to"] = reader.identifier("reports_to")
     elif kind == "election":
         attrs["date"] = reader.date("date")
-    attrs["_lines"] = {key: reader.line_of(key) for key in reader.mapping}
+    attrs["_lines"] = dict(reader.mapping.key_lines)  # the line of each of its keys
     return Entity(
         kind=kind,
         id=reader.identifier("id", required=True),

@@ -38,6 +38,7 @@ UNION = (DEFAULT, INFERRED)
 _XSD_STRING = str(XSD.string)
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _NT_ESCAPE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_NT_SPECIAL = re.compile(r'[\\"\n\r]')
 
 
 # -- terms -------------------------------------------------------------------------------------
@@ -80,7 +81,7 @@ def nt_term(term) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):
-        text = str(term).translate(_NT_ESCAPE)
+        text = _nt_escape(str(term))
         if term.language:
             return f'"{text}"@{term.language}'
         if term.datatype is not None and str(term.datatype) != _XSD_STRING:
@@ -91,16 +92,63 @@ def nt_term(term) -> str:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+_KGID_TEXT = str(KGID)
+_XSD_INTEGER_TEXT = f"^^<{XSD.integer}>"
+_XSD_DECIMAL_TEXT = f"^^<{XSD.decimal}>"
+
+
+class NTriplesTerms:
+    """The terms of :class:`kgbuild.mapping.RdflibTerms` as their :func:`nt_term` text, made
+    without rdflib objects (for the mapper writing into :class:`NTriples`)."""
+
+    @staticmethod
+    def entity(kind: str, slug: str) -> str:
+        return f"<{_KGID_TEXT}{kind}/{slug}>"
+
+    @staticmethod
+    def iri(text: str) -> str:
+        return f"<{text}>"
+
+    @staticmethod
+    def text(value: str, lang: str | None = None) -> str:
+        text = _nt_escape(value)
+        return f'"{text}"@{lang}' if lang else f'"{text}"'
+
+    @staticmethod
+    def integer(value: int) -> str:
+        return f'"{value}"{_XSD_INTEGER_TEXT}'
+
+    @staticmethod
+    def decimal(value) -> str:
+        return f'"{value:f}"{_XSD_DECIMAL_TEXT}'  # rdflib's lexical form of a Decimal
+
+    @staticmethod
+    @lru_cache(maxsize=1 << 16)
+    def date(value) -> str:
+        return nt_term(value.literal())  # few distinct dates: rdflib's text, once each
+
+
+def _nt_escape(text: str) -> str:
+    """A literal's text escaped for N-Triples (most need nothing: a search is faster)."""
+    return text.translate(_NT_ESCAPE) if _NT_SPECIAL.search(text) else text
+
+
 # -- writing into a store ----------------------------------------------------------------------
 
 class NTriples:
-    """A graph-like sink that collects triples as N-Triples text (for caches and bulk loads)."""
+    """A graph-like sink that collects triples as N-Triples text (for caches and bulk loads).
+
+    Terms are rdflib terms, or N-Triples text already (plain ``str``, as
+    :class:`NTriplesTerms` makes them).
+    """
 
     def __init__(self):
         self.lines: list[str] = []
         self._iris: dict = {}
 
     def _text(self, term) -> str:
+        if type(term) is str:  # N-Triples text already
+            return term
         if isinstance(term, URIRef):  # predicates, classes and shared entities recur: cache
             text = self._iris.get(term)
             if text is None:
@@ -111,8 +159,11 @@ class NTriples:
         return nt_term(term)
 
     def add(self, triple) -> None:
-        s, p, o = triple
-        self.lines.append(f"{self._text(s)} {self._text(p)} {self._text(o)} .\n")
+        s, p, o = triple  # (the checks inline save a call per term that is text already)
+        p = self._iris.get(p) or self._text(p)  # a vocabulary term, in the cache but once
+        s = s if type(s) is str else self._text(s)
+        o = o if type(o) is str else self._text(o)
+        self.lines.append(f"{s} {p} {o} .\n")
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -442,7 +493,8 @@ def to_turtle(store: ox.Store, graph_name=DEFAULT, *, header: str | None = None)
     return buffer.getvalue().decode("utf-8")
 
 
-__all__ = ["DEFAULT", "INFERRED", "UNION", "NTriples", "OxigraphStore", "StoreWriter",
+__all__ = ["DEFAULT", "INFERRED", "UNION", "NTriples", "NTriplesTerms", "OxigraphStore",
+           "StoreWriter",
            "count_triples", "load_ntriples",
            "from_oxigraph", "graph_view", "load_graph", "read_graph", "to_oxigraph",
            "to_turtle", "turtle_blocks", "write_turtle"]

@@ -37,7 +37,25 @@ def entity(kind: str, slug: str):
     return KGID[f"{kind}/{slug}"]
 
 
+class TermCache:
+    """The terms of a namespace, each made once: ``TermCache(KG).holder == KG.holder``.
+
+    rdflib's namespaces build a new URIRef at every ``KG.holder`` (about a microsecond); code
+    that names a few terms millions of times (the mapping) reads them from a cache instead.
+    """
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # not a term (and no recursion before __init__ ran)
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)  # the next read is a plain attribute
+        return term
+
+
 __all__ = [
     "DCTERMS", "KG", "KGID", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SH",
-    "SKOS", "XSD", "bind_prefixes", "entity",
+    "SKOS", "TermCache", "XSD", "bind_prefixes", "entity",
 ]

@@ -8,10 +8,13 @@ YAML 1.1 would have made of them; the schema code decides, field by field, what 
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from yaml import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
+                  ScalarEvent, SequenceEndEvent, SequenceStartEvent)
 
 from .errors import YamlError
 from .rdfio import decode_utf8
@@ -38,8 +41,10 @@ class Scalar(str):
     resolved: str
 
     def __new__(cls, value: str, line: int, plain: bool, resolved: str):
-        self = super().__new__(cls, value)
-        self.line, self.plain, self.resolved = line, plain, resolved
+        self = str.__new__(cls, value)  # (not super(): this runs for every scalar)
+        self.line = line
+        self.plain = plain
+        self.resolved = resolved
         return self
 
     @property
@@ -97,62 +102,64 @@ def parse_yaml(text: str, *, display: str = "<string>"):
         raise YamlError(f"malformed YAML: {exc}", path=display) from None
 
 
-_NO_KEY = object()
+_NO_KEY = object()  # the state of a mapping waiting for its next key
+_ITEM = object()  # the state of a sequence (its values are items)
+_NOT_TEXT = object()  # a pending key that was a mapping or a sequence (refused once parsed)
 
 
 def _build(events, display: str):
+    """The value of the one document in ``events``.
+
+    Each open mapping or sequence has a frame ``[container, state]`` on a stack; a mapping's
+    state is ``_NO_KEY``, or its pending key as ``(text, line)`` until the key's value comes.
+    """
     root = None
-    stack: list = []  # [container, pending key (or _NO_KEY)]
+    stack: list = []
     documents = 0
-    deferred: YamlError | None = None
+    deferred: YamlError | None = None  # the first bad key, raised once the document parsed
     for event in events:
         kind = type(event)
-        if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent \
-                or kind is yaml.SequenceStartEvent:
+        if kind is ScalarEvent:
             line = event.start_mark.line + 1
             if event.anchor:
                 raise _anchor_error(display, line)
-            if kind is yaml.ScalarEvent:
-                plain = not event.style
-                value = Scalar(event.value, line, plain,
-                               _resolve_plain(event.value) if plain else _TAG_STR)
-            elif kind is yaml.MappingStartEvent:
-                value = Mapping()
+            text = event.value
+            if stack and stack[-1][1] is _NO_KEY:  # a key: kept as text, with its line
+                frame = stack[-1]
+                if deferred is None and text in frame[0]:
+                    deferred = _duplicate_key(frame[0], text, display, line)
+                frame[1] = (sys.intern(text), line)  # keys recur: one string each
+                continue
+            plain = not event.style
+            value = Scalar(text, line, plain, _resolve_plain(text) if plain else _TAG_STR)
+            if stack:
+                _put(stack[-1], value)
+            else:
+                root = value
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            line = event.start_mark.line + 1
+            if event.anchor:
+                raise _anchor_error(display, line)
+            if kind is MappingStartEvent:
+                value, state = Mapping(), _NO_KEY
                 value.line, value.key_lines = line, {}
             else:
-                value = Sequence()
+                value, state = Sequence(), _ITEM
                 value.line = line
             if not stack:
                 root = value
+            elif stack[-1][1] is _NO_KEY:  # a mapping or a sequence as a key
+                deferred = deferred or YamlError(
+                    "a mapping key must be plain text", path=display, line=line)
+                stack[-1][1] = _NOT_TEXT
             else:
-                frame = stack[-1]
-                container = frame[0]
-                if type(container) is Sequence:
-                    container.append(value)
-                elif frame[1] is _NO_KEY:  # a key
-                    if kind is not yaml.ScalarEvent:
-                        deferred = deferred or YamlError(
-                            "a mapping key must be plain text", path=display, line=line)
-                    elif value in container and deferred is None:
-                        deferred = YamlError(
-                            f"duplicate key '{value}' (first on line "
-                            f"{container.key_lines[value]})", path=display, line=line,
-                            hint="YAML would silently keep only the last one: remove or "
-                                 "rename one of them")
-                    frame[1] = value
-                else:  # its value
-                    key = frame[1]
-                    frame[1] = _NO_KEY
-                    if type(key) is Scalar and str(key) not in container:
-                        container.key_lines[str(key)] = key.line
-                        container[str(key)] = value
-            if kind is not yaml.ScalarEvent:
-                stack.append([value, _NO_KEY])
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                _put(stack[-1], value)
+            stack.append([value, state])
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
             stack.pop()
-        elif kind is yaml.AliasEvent:
+        elif kind is AliasEvent:
             raise _anchor_error(display, event.start_mark.line + 1)
-        elif kind is yaml.DocumentStartEvent:
+        elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise YamlError("malformed YAML: but found another document", path=display,
@@ -163,12 +170,46 @@ def _build(events, display: str):
     return root
 
 
+def _put(frame: list, value) -> None:
+    """Add ``value`` to the container of ``frame``: an item, or the value of the pending key
+    (the first of duplicate keys wins; they are refused once the document has parsed)."""
+    container, state = frame
+    if state is _ITEM:
+        container.append(value)
+        return
+    frame[1] = _NO_KEY
+    if state is not _NOT_TEXT:
+        key, line = state
+        if key not in container:
+            container.key_lines[key] = line
+            container[key] = value
+
+
+def _duplicate_key(mapping: Mapping, key: str, display: str, line: int) -> YamlError:
+    return YamlError(f"duplicate key '{key}' (first on line {mapping.key_lines[key]})",
+                     path=display, line=line,
+                     hint="YAML would silently keep only the last one: remove or rename one "
+                          "of them")
+
+
 def _anchor_error(display: str, line: int) -> YamlError:
     return YamlError("anchors and aliases (&name, *name) are not allowed", path=display,
                      line=line, hint="write the value out in full so each claim reads on its own")
 
 
-@lru_cache(maxsize=1 << 16)
+# The first characters of the scalars YAML 1.1 may read as something else than text (PyYAML
+# picks resolvers by first character; the key None would hold resolvers for any character).
+_RESOLVER_KEYS = frozenset(yaml.SafeLoader.yaml_implicit_resolvers)
+_ALWAYS_TEXT = None not in _RESOLVER_KEYS and not yaml.SafeLoader.yaml_path_resolvers
+
+
 def _resolve_plain(value: str) -> str:
     """The tag YAML 1.1 gives an unquoted scalar (bool, int, null, timestamp, str...)."""
+    if _ALWAYS_TEXT and value[:1] not in _RESOLVER_KEYS:  # most ids and names: no resolver
+        return _TAG_STR
+    return _resolve_with_pyyaml(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _resolve_with_pyyaml(value: str) -> str:
     return yaml.SafeLoader.resolve(yaml.SafeLoader, yaml.ScalarNode, value, (True, False))
