@@ -15,7 +15,8 @@ from rdflib import Graph
 from kgbuild import load_corpus, map_corpus
 from kgbuild.errors import KgbuildError
 from kgbuild.reason import infer as owlrl_infer
-from kgbuild.rules import compile_rules, infer, infer_store, updates
+from kgbuild.incremental import map_into_store
+from kgbuild.rules import Expander, compile_rules, infer, infer_store, updates
 from kgbuild.store import INFERRED, count_triples, load_graph
 from kgbuild.synthetic import generate
 from kgbuild.vocab import KG, KGID, ORG
@@ -110,3 +111,39 @@ def test_bulk_inference_on_a_disk_store_gives_the_same_triples(tmp_path):
     from kgbuild.store import read_graph
 
     assert set(read_graph(disk, (INFERRED,))) == set(read_graph(memory, (INFERRED,)))
+
+
+def _inferred_by_updates(data) -> set:
+    store = ox.Store()
+    map_into_store(data, store, proposals=False)
+    infer_store(store)
+    return set(store.quads_for_pattern(None, None, None, INFERRED))
+
+
+def _inferred_while_mapping(data, workers: int) -> set:
+    rules = compile_rules()
+    store = ox.Store()
+    map_into_store(data, store, proposals=False, workers=workers, expander=Expander(rules))
+    infer_store(store, rules, expanded=True)
+    return set(store.quads_for_pattern(None, None, None, INFERRED))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_entailments_computed_while_mapping_equal_the_store_wide_updates(tmp_path, workers):
+    generate(tmp_path / "data", 150, seed=1, faults=3)  # homonyms, shared mandates, faults
+    for data in (SEED_DATA, tmp_path / "data"):
+        assert _inferred_while_mapping(data, workers) == _inferred_by_updates(data)
+
+
+def test_an_expanded_triple_that_another_unit_states_is_not_inferred():
+    rules = compile_rules()
+    holder = f"<{KGID}mandate/m> <{KG.holder}> <{KGID}person/p> .\n".encode()
+    entailed = Expander(rules).expand(holder).decode()
+    assert f"<{KGID}person/p> <{KG.hasMandate}> <{KGID}mandate/m> ." in entailed
+    stated = f"<{KGID}person/p> <{KG.hasMandate}> <{KGID}mandate/m> .\n".encode()
+    store = ox.Store()
+    store.load(holder + stated, format=ox.RdfFormat.N_TRIPLES)
+    store.load(entailed.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=INFERRED)
+    infer_store(store, rules, expanded=True)
+    inferred = {str(q.predicate.value) for q in store.quads_for_pattern(None, None, None, INFERRED)}
+    assert str(KG.hasMandate) not in inferred and str(ORG.member) in inferred

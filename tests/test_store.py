@@ -192,3 +192,46 @@ def test_a_store_on_disk_gives_the_same_files(tmp_path, seed_oxigraph):
                    store_path=tmp_path / "store")
     for name in ("graph", "inferred", "summary", "report_json"):
         assert _body(result.outputs[name]) == _body(seed_oxigraph.outputs[name])
+
+
+# -- reading in a child process (kgbuild.reader) -----------------------------------------------
+
+def _quads(store) -> set:
+    return set(store.quads_for_pattern(None, None, None, None))
+
+
+def test_a_child_process_reads_the_folder_into_the_same_store():
+    from kgbuild.reader import map_in_reader
+
+    here, there = ox.Store(), ox.Store()
+    expected = map_into_store(SEED_DATA, here, proposals=False)
+    found = map_in_reader(SEED_DATA, there, proposals=False)
+    assert _quads(there) == _quads(here)
+    assert (found.units, found.claims, sorted(found.sources)) == (
+        expected.units, expected.claims, sorted(expected.sources))
+    assert found.registry.get("mounir-mahjoubi").label == "Mounir Mahjoubi"  # read on demand
+
+
+def test_the_child_s_error_is_raised_here_with_its_file_and_line(tmp_path):
+    from kgbuild.reader import map_in_reader
+
+    data = write_mini_data(tmp_path)
+    claims = data / "claims" / "mini.yaml"
+    claims.write_text(claims.read_text().replace("holder: claire-vasseur",
+                                                 "holder: claire-vaseur"))
+    with pytest.raises(ClaimError, match="unknown person 'claire-vaseur'") as raised:
+        map_in_reader(data, ox.Store(), proposals=False)
+    assert raised.value.path.endswith("mini.yaml") and raised.value.line
+
+
+def test_a_registry_extended_by_claim_files_comes_back_whole(tmp_path):
+    from kgbuild.reader import map_in_reader
+
+    data = write_mini_data(tmp_path)
+    claims = data / "claims" / "mini.yaml"
+    claims.write_text(claims.read_text() + "entities:\n  persons:\n    - id: new-person\n"
+                                           "      label: Nouvelle Personne\n")
+    expected = map_into_store(data, ox.Store(), proposals=False)
+    found = map_in_reader(data, ox.Store(), proposals=False)
+    assert found.registry_extended
+    assert found.registry.get("new-person") == expected.registry.get("new-person") is not None

@@ -41,7 +41,7 @@ from .errors import ClaimError, KgbuildError
 from .mapping import _Mapper
 from .registry import Registry, load_registry
 from .sources import Source, _display, load_sources
-from .store import DEFAULT, NTriples, load_ntriples
+from .store import DEFAULT, INFERRED, NTriples, NTriplesTerms, load_ntriples
 
 _CODE_MODULES = ("claims", "dates", "fields", "mapping", "registry", "sources", "store", "vocab",
                  "yamlio", "incremental")
@@ -61,6 +61,7 @@ class MapStats:
     ignored_proposals: tuple[str, ...] = ()
     seconds_loading: float = 0.0
     seconds_mapping: float = 0.0
+    registry_extended: bool = False  # some claim file's entities: section extends the registry
 
     def corpus(self) -> Corpus:
         """The registry and sources (not the claims: they were streamed into the store)."""
@@ -120,7 +121,7 @@ Progress = Callable[[str], None]
 def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | None = None,
                    graph_name=DEFAULT, progress: Progress | None = None,
                    workers: int | None = None, proposals: Path | None | bool = None,
-                   bulk: bool = False) -> MapStats:
+                   bulk: bool = False, expander=None, inferred_graph=INFERRED) -> MapStats:
     """Check and map ``data_dir`` into ``graph_name`` of ``store``, unit by unit.
 
     Sources without a claim file are extracted, as in the memory build
@@ -132,6 +133,9 @@ def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | 
     propose entities is read in order by this process alone. Raises the same
     :class:`kgbuild.errors.KgbuildError` as :func:`kgbuild.load_corpus` for bad input (the first
     in file order). The graph equals :func:`kgbuild.map_corpus`'s (tested).
+
+    ``expander`` (a :class:`kgbuild.rules.Expander`) also puts what each unit's triples entail
+    on their own into ``inferred_graph``, computed by the processes that map the units.
     """
     say = progress or (lambda message: None)
     data_dir = Path(data_dir)
@@ -160,10 +164,17 @@ def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | 
     if workers is None:
         workers = min(4, os.cpu_count() or 1) if len(plan) > 50 else 1
     if any(key is None for _, _, key in plan):
-        workers = 1
-    state = _State(base, sources, data_dir, cache)
+        workers, stats.registry_extended = 1, True
+    state = _State(base, sources, data_dir, cache, expander=expander)
     if bulk:
         store = _BulkLoader(store)
+
+    def emit(triples: bytes, entailed: bytes | None = None) -> None:
+        load_ntriples(store, triples, graph_name)
+        if expander is not None:
+            load_ntriples(store, expander.expand(triples) if entailed is None else entailed,
+                          inferred_graph)
+
     seen: dict[str, str] = {}
     covered: set[str] = set()
     began = time.perf_counter()
@@ -171,8 +182,8 @@ def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | 
     for number, ((path, folder, key), outcome) in enumerate(
             zip(plan, _outcomes(plan, state, workers)), start=1):
         if outcome is None:  # a worker met bad input: read the file here, for its error
-            outcome = _unit(path, folder, key, state)
-        triples, claims, cached, seconds = outcome
+            outcome = _entailing(_unit(path, folder, key, state), state.expander)
+        triples, claims, cached, seconds, entailed = outcome
         stats.cached += cached
         worked[0] += seconds[0]
         worked[1] += seconds[1]
@@ -184,7 +195,7 @@ def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | 
                                  hint="claim ids must be unique across all claim files")
             seen[claim_id] = f"{shown}:{line}"
         covered.add(path.stem)
-        load_ntriples(store, triples, graph_name)
+        emit(triples, entailed)
         stats.units += 1
         stats.claims += len(claims)
         if number % 1000 == 0:
@@ -197,16 +208,15 @@ def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | 
     registry = state.registry
     missing = [source_id for source_id in sources if source_id not in covered]
     if missing and proposals is not False:  # as the memory build: the extractor proposes
-        registry = _propose(missing, registry, sources, proposals, seen, store, graph_name,
-                            stats, covered)
+        registry = _propose(missing, registry, sources, proposals, seen, emit, stats, covered)
     for source_id in sources:  # sources without claims still describe themselves
         if source_id not in covered:
-            load_ntriples(store, _map_unit(registry, sources, source_id, ()), graph_name)
+            emit(_map_unit(registry, sources, source_id, ()))
             stats.units += 1
     if state.entities is not None and state.entities[0] is registry:
-        load_ntriples(store, state.entities[1], graph_name)
+        emit(*state.entities[1])
     else:
-        load_ntriples(store, _map_entities(registry, sources), graph_name)
+        emit(_map_entities(registry, sources))
     stats.units += 1
     if bulk:
         store = store.flush()
@@ -245,7 +255,8 @@ class _State:
     sources: dict
     data_dir: Path
     cache: UnitCache | None
-    entities: tuple | None = None  # (registry, its entities mapped) when readers mapped them
+    entities: tuple | None = None  # (registry, (its entities mapped, entailed)) from the readers
+    expander: object | None = None  # a kgbuild.rules.Expander, or None
 
 
 _WORKER_STATE: _State | None = None  # set before forking the readers
@@ -269,9 +280,14 @@ def _unit(path: Path, folder: str, key: str | None, state: _State):
     return triples, claims, 0, (middle - began, time.perf_counter() - middle)
 
 
+def _entailing(outcome: tuple, expander) -> tuple:
+    """A unit's outcome and what its triples entail on their own (None: no expander)."""
+    return outcome + (expander.expand(outcome[0]) if expander is not None else None,)
+
+
 def _worker_unit(item):
     try:
-        return _unit(*item, _WORKER_STATE)
+        return _entailing(_unit(*item, _WORKER_STATE), _WORKER_STATE.expander)
     except KgbuildError:
         return None
 
@@ -280,7 +296,7 @@ def _outcomes(plan: list, state: _State, workers: int) -> Iterator:
     """Each unit's outcome in plan order: read here, or by ``workers`` forked processes."""
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for path, folder, key in plan:
-            yield _unit(path, folder, key, state)
+            yield _entailing(_unit(path, folder, key, state), state.expander)
         return
     global _WORKER_STATE
     _WORKER_STATE = state
@@ -294,12 +310,13 @@ def _outcomes(plan: list, state: _State, workers: int) -> Iterator:
         _WORKER_STATE = None
 
 
-def _worker_entities() -> bytes:
-    return _map_entities(_WORKER_STATE.registry, _WORKER_STATE.sources)
+def _worker_entities() -> tuple:
+    triples = _map_entities(_WORKER_STATE.registry, _WORKER_STATE.sources)
+    return _entailing((triples,), _WORKER_STATE.expander)
 
 
 def _propose(missing: list, registry: Registry, sources: dict, proposals, seen: dict,
-             store: ox.Store, graph_name, stats: MapStats, covered: set) -> Registry:
+             emit: Callable, stats: MapStats, covered: set) -> Registry:
     from .proposals import propose_missing
 
     partial = Corpus(registry, {source_id: sources[source_id] for source_id in missing}, ())
@@ -311,8 +328,7 @@ def _propose(missing: list, registry: Registry, sources: dict, proposals, seen: 
                                  f"{seen[claim.id]}", path=claim.file, line=claim.line,
                                  hint="rename the reviewed claim, or review the proposal by hand")
             seen[claim.id] = claim.location
-        load_ntriples(store, _map_unit(proposed.registry, sources, claim_file.source,
-                                       claim_file.claims), graph_name)
+        emit(_map_unit(proposed.registry, sources, claim_file.source, claim_file.claims))
         covered.add(claim_file.source)
         stats.units += 1
         stats.claims += len(claim_file.claims)
@@ -332,7 +348,8 @@ def _unit_key(code: str, entities: str, folder: str, raw: bytes, source: Source 
 
 
 def _mapper(registry: Registry, sources: dict, sink: NTriples) -> _Mapper:
-    return _Mapper(Corpus(registry, sources, ()), sink, track_origins=False)
+    return _Mapper(Corpus(registry, sources, ()), sink, track_origins=False,
+                   terms=NTriplesTerms)
 
 
 def _map_unit(registry: Registry, sources: dict, source_id: str, claims) -> bytes:

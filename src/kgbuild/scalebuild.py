@@ -4,9 +4,12 @@
 ``pyoxigraph.Store`` instead of rdflib graphs:
 
 1. load + map: the data folder, unit by unit (:mod:`kgbuild.incremental`, cached per source),
-   into the store's default graph;
-2. reason: the ontology compiled to SPARQL updates (:mod:`kgbuild.rules`), into the named graph
-   :data:`kgbuild.store.INFERRED`;
+   into the store's default graph; read by a child process (:mod:`kgbuild.reader`), so that
+   what reading allocates is given back before the store grows;
+2. reason: the ontology compiled to rules (:mod:`kgbuild.rules`), into the named graph
+   :data:`kgbuild.store.INFERRED`: what each triple entails on its own is computed by the
+   processes that map the units (so it counts in the map stage), the property chains then run
+   as SPARQL updates on the store;
 3. validate: the shapes compiled to SPARQL queries (:mod:`kgbuild.shaclsparql`);
 4. write: ``kg.ttl`` and ``kg-inferred.ttl`` in rdfio's canonical Turtle, streamed from the
    store, and the reports; all files replaced at once.
@@ -31,9 +34,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .incremental import UnitCache, map_into_store
+from .incremental import UnitCache
+from .reader import map_in_reader
 from .rdfio import _fsync_dir
-from .rules import compile_rules, infer_store
+from .rules import Expander, compile_rules, infer_store
 from .shaclsparql import validate_store
 from .store import DEFAULT, INFERRED, UNION, count_triples, graph_view, write_turtle
 from .validate import load_shapes
@@ -100,8 +104,10 @@ def _build(data_dir, out_dir, progress, store_path, cache_dir):
         + (f" (cache {cache.folder})" if cache else ""))
     began = time.perf_counter()
     on_disk = store_path is not None
-    stats = map_into_store(data_dir, store, cache=cache, progress=say, bulk=on_disk,
-                           proposals=Path(out_dir) / "cache" if out_dir is not None else None)
+    rules = compile_rules()
+    stats = map_in_reader(data_dir, store, cache=cache, progress=say, bulk=on_disk,
+                          proposals=Path(out_dir) / "cache" if out_dir is not None else None,
+                          expander=Expander(rules), inferred_graph=INFERRED)
     elapsed = time.perf_counter() - began
     timings["load"] = round(stats.seconds_loading, 3)
     timings["map"] = round(elapsed - stats.seconds_loading, 3)
@@ -115,9 +121,8 @@ def _build(data_dir, out_dir, progress, store_path, cache_dir):
         if writer is not None:
             jobs.append(writer.submit(outputs.write, "graph", lambda f: write_turtle(
                 store, f, DEFAULT, header=header)))
-        rules = compile_rules()
-        stage("reason", "Reasoning (the ontology's rules, on the store)",
-              lambda: infer_store(store, rules, progress=say, bulk=on_disk))
+        stage("reason", "Reasoning (the ontology's property chains, on the store)",
+              lambda: infer_store(store, rules, progress=say, bulk=on_disk, expanded=True))
         if writer is not None:
             jobs.append(writer.submit(outputs.write, "inferred", lambda f: write_turtle(
                 store, f, INFERRED, header=header + "\n" + INFERRED_HEADER)))

@@ -1,0 +1,133 @@
+"""The data folder read and mapped in a child process, the store filled in this one.
+
+Reading a large data folder leaves the reading process with the registry and what parsing
+YAML allocated (about 370 MiB for the 100,000 entities of a 100k-mandate folder), memory that
+stays allocated while the store is reasoned over and validated. :func:`map_in_reader` runs
+:func:`kgbuild.incremental.map_into_store` in a forked child (which forks the readers of the
+units in turn) against a stand-in store that sends every load and update through a pipe; this
+process only applies them to the real store. When the child is done, it exits and returns its
+memory; the sources come back with the statistics, and the registry is read again here only
+if someone asks for it (``stats.registry``: :class:`RegistryOnDemand`; a registry extended by
+claim files' ``entities:`` sections comes back whole).
+
+Bad input raises the same :class:`kgbuild.errors.KgbuildError` as in-process mapping (the
+exception travels pickled; if it cannot, the folder is mapped again in-process to raise it).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .incremental import MapStats, map_into_store
+from .registry import Registry, load_registry
+from .sources import _display
+
+
+class _PipeStore:
+    """Stands for the store in the child: loads and updates go to the parent, in order."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def _send(self, *message) -> None:
+        self.connection.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def load(self, data: bytes, format=None, to_graph=None, lenient: bool = True) -> None:
+        self._send("load", _graph_text(to_graph), bytes(data))
+
+    def bulk_load(self, data: bytes, format=None, to_graph=None, lenient: bool = True) -> None:
+        self._send("bulk_load", _graph_text(to_graph), bytes(data))
+
+    def update(self, text: str) -> None:
+        self._send("update", text)
+
+
+def _graph_text(graph) -> str | None:
+    return None if graph is None or isinstance(graph, ox.DefaultGraph) else graph.value
+
+
+def _graph(text: str | None):
+    return ox.DefaultGraph() if text is None else ox.NamedNode(text)
+
+
+class RegistryOnDemand:
+    """A data folder's registry, read from ``registry.yaml`` when first used."""
+
+    def __init__(self, data_dir: Path):
+        self._data_dir = Path(data_dir)
+        self._registry: Registry | None = None
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._registry is None:
+            path = self._data_dir / "registry.yaml"
+            self._registry = load_registry(path, display=_display(path, self._data_dir))
+        return getattr(self._registry, name)
+
+
+def _child(connection, data_dir, options: dict, progress_wanted: bool) -> None:
+    store = _PipeStore(connection)
+    say = (lambda message: store._send("say", message)) if progress_wanted else None
+    try:
+        stats = map_into_store(data_dir, store, progress=say, **options)
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        try:
+            store._send("error", exc)
+        except Exception:  # an exception that does not pickle: the parent maps again
+            store._send("error", None)
+        return
+    if not stats.registry_extended:  # registry.yaml itself: read again here if asked for
+        stats.registry = None
+    store._send("done", stats)
+
+
+def map_in_reader(data_dir: str | Path, store: ox.Store, *, progress=None,
+                  **options) -> MapStats:
+    """:func:`kgbuild.incremental.map_into_store` run by a forked child; same result, same
+    errors. ``options`` are map_into_store's (``graph_name`` and ``inferred_graph`` as given)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return map_into_store(data_dir, store, progress=progress, **options)
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sending, data_dir, options,
+                                                 progress is not None), daemon=False)
+    child.start()
+    sending.close()
+    try:
+        while True:
+            try:
+                message = pickle.loads(receiving.recv_bytes())
+            except EOFError:
+                raise RuntimeError("the process reading the data folder died") from None
+            kind = message[0]
+            if kind == "load":
+                store.load(message[2], format=ox.RdfFormat.N_TRIPLES,
+                           to_graph=_graph(message[1]), lenient=True)
+            elif kind == "bulk_load":
+                store.bulk_load(message[2], format=ox.RdfFormat.N_TRIPLES,
+                                to_graph=_graph(message[1]), lenient=True)
+            elif kind == "update":
+                store.update(message[1])
+            elif kind == "say":
+                progress(message[1])
+            elif kind == "error":
+                if message[1] is None:
+                    return map_into_store(data_dir, ox.Store(), **options)  # raises it here
+                raise message[1]
+            else:  # done
+                stats = message[1]
+                break
+    finally:
+        receiving.close()
+        child.join()
+    if stats.registry is None:
+        stats.registry = RegistryOnDemand(Path(data_dir))
+    return stats
+
+
+__all__ = ["RegistryOnDemand", "map_in_reader"]
