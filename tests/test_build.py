@@ -154,8 +154,22 @@ def test_the_same_input_gives_byte_identical_output_across_hash_seeds(tmp_path):
                         str(SEED_DATA), "--out", str(out)], check=True, capture_output=True,
                        env={**os.environ, "PYTHONHASHSEED": seed})
         outputs.append({name: (out / name).read_bytes() for name in
-                        ("kg.ttl", "kg-inferred.ttl", "report.txt", "summary.json")})
+                        ("kg.ttl", "kg-inferred.ttl", "report.txt", "report.ttl",
+                         "report.json", "summary.json")})
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_the_oxigraph_backend_writes_the_same_bytes_run_after_run(tmp_path):
+    from kgbuild.synthetic import generate
+
+    generate(tmp_path / "data", 300, seed=3, faults=5)  # blank-node results in report.ttl
+    outputs = []
+    for run in ("first", "second"):
+        out = tmp_path / run
+        build(tmp_path / "data", out, backend="oxigraph", cache_dir=False)
+        outputs.append({path.name: path.read_bytes() for path in out.iterdir() if path.is_file()})
+    assert outputs[0] == outputs[1]
+    assert b"sh:ValidationResult" in outputs[0]["report.ttl"]
 
 
 def test_turtle_writing_refuses_blank_nodes():

@@ -208,13 +208,78 @@ class ValidationReport:
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
     def to_turtle(self) -> str:
-        """pyshacl's results graph (the W3C SHACL validation report vocabulary) in Turtle."""
-        graph = Graph()
-        for triple in self.graph:
-            graph.add(triple)
+        """pyshacl's results graph (the W3C SHACL validation report vocabulary) in Turtle.
+
+        The results are blank nodes, labelled by a digest of what each says
+        (:func:`_stable_blank_nodes`), and subjects come in sorted order: the same report is
+        written with the same bytes by every run (and fast: rdflib's pretty serializer took
+        seconds for a few thousand results)."""
+        return _report_turtle(_stable_blank_nodes(self.graph))
+
+
+def _report_turtle(graph: Graph) -> str:
+    """``graph`` in Turtle, a block per subject in sorted order, blank nodes by their labels."""
+    from .rdfio import _PN_LOCAL, _escape_iri, _literal_text
+
+    used: set[str] = set()
+
+    def text(term) -> str:
+        if isinstance(term, BNode):
+            return f"_:{term}"
+        if isinstance(term, Literal):
+            if term.datatype is None or term.datatype in (XSD.string, XSD.integer):
+                return _literal_text(term)
+            return _literal_text(Literal(str(term))) + "^^" + text(term.datatype)
+        iri, best = str(term), None
         for prefix, namespace in _REPORT_PREFIXES.items():
-            graph.bind(prefix, namespace, override=True, replace=True)
-        return graph.serialize(format="turtle")
+            if iri.startswith(namespace) and _PN_LOCAL.match(iri[len(namespace):]) and (
+                    best is None or len(namespace) > len(_REPORT_PREFIXES[best])):
+                best = prefix
+        if best is None:
+            return f"<{_escape_iri(iri)}>"
+        used.add(best)
+        return f"{best}:{iri[len(_REPORT_PREFIXES[best]):]}"
+
+    blocks = []
+    for subject in sorted(set(graph.subjects()), key=lambda t: (isinstance(t, BNode), text(t))):
+        lines = []
+        for predicate in sorted(set(graph.predicates(subject)),
+                                key=lambda t: (t != RDF.type, text(t))):
+            objects = sorted(text(o) for o in graph.objects(subject, predicate))
+            verb = "a" if predicate == RDF.type else text(predicate)
+            lines.append(f"    {verb} " + ",\n        ".join(objects))
+        blocks.append(f"{text(subject)}\n" + " ;\n".join(lines) + " .\n")
+    head = "".join(f"@prefix {p}: <{_REPORT_PREFIXES[p]}> .\n" for p in sorted(used))
+    return head + "\n" + "\n".join(blocks)
+
+
+def _stable_blank_nodes(graph: Graph) -> Graph:
+    """A copy of ``graph`` whose blank nodes are labelled by a digest of their triples (blank
+    objects by their own digests): labels, hence rdflib's Turtle, no longer depend on the run.
+    Blank nodes that say the same thing get the same digest and a running number."""
+    import hashlib
+
+    digests: dict = {}
+
+    def digest(node, path=()) -> str:
+        if node not in digests:
+            if node in path:  # a cycle of blank nodes: cut it (reports have none)
+                return "cycle"
+            inner = path + (node,)
+            lines = sorted(f"{p.n3()} {digest(o, inner) if isinstance(o, BNode) else o.n3()}"
+                           for p, o in graph.predicate_objects(node))
+            digests[node] = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:20]
+        return digests[node]
+
+    nodes = {n for triple in graph for n in (triple[0], triple[2]) if isinstance(n, BNode)}
+    labels, seen = {}, {}
+    for node in sorted(nodes, key=digest):
+        number = seen[digest(node)] = seen.get(digest(node), 0) + 1
+        labels[node] = BNode(f"b{digest(node)}n{number}")
+    copy = Graph()
+    for s, p, o in graph:
+        copy.add((labels.get(s, s), p, labels.get(o, o)))
+    return copy
 
 
 Origins = Mapping[tuple, Iterable[str]]
