@@ -229,3 +229,22 @@ def test_a_claim_file_that_is_not_utf8_is_refused_with_its_line(tmp_path):
     path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1", errors="replace"))
     with pytest.raises(YamlError, match=r"data/claims/mini.yaml:11: not UTF-8: byte 0xe9"):
         load_corpus(data)
+
+
+def test_a_large_registry_read_in_another_process_is_the_same_registry():
+    from kgbuild.registry import load_registry, load_registry_compact
+
+    from .conftest import SEED_DATA
+
+    path = SEED_DATA / "registry.yaml"
+    assert load_registry_compact(path, threshold=0) == load_registry(path)
+
+
+def test_a_large_registry_s_error_comes_back_with_its_line(tmp_path):
+    from kgbuild.registry import load_registry_compact
+
+    path = tmp_path / "registry.yaml"
+    path.write_text(MINI_REGISTRY + "  - id: paul-marin\n    label: Paul Marin\n")
+    with pytest.raises(ClaimError, match="programme entry has no 'kind'") as raised:
+        load_registry_compact(path, threshold=0)
+    assert raised.value.line and raised.value.path == str(path)

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from .claims import Corpus, load_claim_file
 from .errors import ClaimError, KgbuildError
 from .mapping import _Mapper
-from .registry import Registry, load_registry
+from .registry import Registry, load_registry_compact
 from .sources import Source, _display, load_sources
 from .store import DEFAULT, INFERRED, NTriples, NTriplesTerms, load_ntriples
 
@@ -145,7 +145,7 @@ def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | 
     stats = MapStats()
     began = time.perf_counter()
     registry_path = data_dir / "registry.yaml"
-    base = load_registry(registry_path, display=_display(registry_path, data_dir))
+    base = load_registry_compact(registry_path, display=_display(registry_path, data_dir))
     sources = load_sources(data_dir, base)
     stats.seconds_loading += time.perf_counter() - began
     code = hashlib.sha256((code_digest() + hashlib.sha256(registry_path.read_bytes())
