@@ -13,6 +13,7 @@ from kgbuild import load_corpus, map_corpus
 from kgbuild.errors import ShapesError
 from kgbuild.reason import infer
 from kgbuild.rules import infer_store
+from kgbuild import shaclsparql
 from kgbuild.shaclsparql import compile_shapes, validate_store
 from kgbuild.store import DEFAULT, StoreWriter, load_graph
 from kgbuild.synthetic import generate
@@ -43,17 +44,33 @@ def _results(report) -> list[tuple]:
                   for r in report.results)
 
 
+@pytest.mark.parametrize("few", [True, False], ids=["from-few-nodes", "from-all-values"])
 @pytest.mark.parametrize("case", CASES)
-def test_every_shape_case_gives_pyshacl_results(case, shapes):
+def test_every_shape_case_gives_pyshacl_results(case, shapes, few, monkeypatch):
+    """Both ways of screening: a test graph has few nodes, so the screens start from them; with
+    no probe limit they start from all the values, as on a large graph."""
+    if not few:
+        monkeypatch.setattr(shaclsparql, "PROBE_LIMIT", 0)
     graph = Graph().parse(data=case.values[0].data if hasattr(case, "values") else case.data,
                           format="turtle")
-    expected = validate(graph, shapes)
+    expected = _pyshacl(case, graph, shapes)
     found = validate_store(load_graph(graph), shapes, graphs=[DEFAULT])
     assert _results(found) == _results(expected)
     assert found.conforms == expected.conforms
 
 
-def test_a_synthetic_graph_with_known_faults_gives_pyshacl_results(tmp_path, shapes):
+_EXPECTED: dict[int, tuple] = {}
+
+
+def _pyshacl(case, graph: Graph, shapes):
+    """pyshacl's report on the case's graph, once per case."""
+    if id(case) not in _EXPECTED:
+        _EXPECTED[id(case)] = (case, validate(graph, shapes))
+    return _EXPECTED[id(case)][1]
+
+
+def test_a_synthetic_graph_with_known_faults_gives_pyshacl_results(tmp_path, shapes,
+                                                                   monkeypatch):
     generate(tmp_path / "data", 150, seed=2, faults=6)
     corpus = load_corpus(tmp_path / "data")
     asserted = map_corpus(corpus, track_origins=False).graph
@@ -70,6 +87,8 @@ def test_a_synthetic_graph_with_known_faults_gives_pyshacl_results(tmp_path, sha
     components = {str(r.component).rsplit("#", 1)[1] for r in found.violations}
     assert {"MaxCountConstraintComponent", "SPARQLConstraintComponent"} <= components
     assert _results(found) == _results(expected)
+    monkeypatch.setattr(shaclsparql, "PROBE_LIMIT", 0)  # the screens of a large graph
+    assert _results(validate_store(store, shapes)) == _results(expected)
 
 
 def test_the_report_reads_like_pyshacl_s(shapes):

@@ -25,10 +25,11 @@ path, value, component, shape, severity, message) on every case of ``tests/test_
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -67,6 +68,46 @@ def _component(parameter) -> URIRef:
     return SH[special.get(name, name[0].upper() + name[1:]) + "ConstraintComponent"]
 
 
+PROBE_LIMIT = 2048  # "few" focus nodes or values: fewer than this
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Whether a pattern has fewer than ``limit`` solutions (counting at most ``limit``)."""
+
+    pattern: str
+    limit: int
+
+    @property
+    def query(self) -> str:
+        return (f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT * WHERE {{ {self.pattern} }} "
+                f"LIMIT {self.limit} }} }}")
+
+    def few(self, rows: list) -> bool:
+        return any(row.get("n") is not None and row["n"].toPython() < self.limit
+                   for row in rows)
+
+
+def _probe(pattern: str) -> Probe:
+    """A probe for fewer than PROBE_LIMIT solutions of ``pattern``."""
+    return Probe(pattern, PROBE_LIMIT)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A query that selects ?this, the focus nodes that may break a property shape (a superset
+    of them, never fewer). With a ``gate``, a cheap aggregate over all the values, the query
+    runs only when some row of the gate binds ``flag`` to something else than false (true, or
+    unbound after an error). ``alternatives`` are (probe, query) pairs: the query of the first
+    probe that finds "few" solutions runs instead (it starts from the few focus nodes or values
+    the probe counted), else ``query``."""
+
+    query: str
+    gate: str | None = None
+    flag: str = "dirty"  # the gate's variable that says whether to run the query
+    alternatives: tuple[tuple[Probe, str], ...] = ()
+
+
 @dataclass(frozen=True)
 class Check:
     """One SELECT that finds the results of one constraint of one shape."""
@@ -79,10 +120,10 @@ class Check:
     messages: tuple[Literal, ...] = ()
     value_is_focus: bool = False  # node-level: the value is the focus node unless ?value
     source_constraint: URIRef | BNode | None = None
-    # A property shape's constraints share one screening query (each focus node that breaks
-    # any of them, one pass over the focus nodes and their values); ``template`` is ``query``
-    # with FOCUS where the focus nodes go, run only for the nodes the screen found.
-    screen: tuple[str, ...] | None = None
+    # A property shape's constraints share its screens (each finds the focus nodes that may
+    # break some of them, with no aggregate over the focus nodes where it can); ``template`` is
+    # ``query`` with FOCUS where the focus nodes go, run only for the nodes the screens found.
+    screen: tuple[Screen, ...] | None = None
     template: str | None = None
 
 
@@ -93,7 +134,12 @@ FOCUS = "__FOCUS_NODES__"
 class _Compiler:
     shapes: Graph
     subclasses: Callable[[URIRef], Iterable[URIRef]]
+    # whether the data states the instances of a class in one graph only (then each is stated
+    # once, and the focus nodes of a class target need no DISTINCT)
+    one_graph: Callable[[URIRef], bool] = lambda cls: False
     counter: itertools.count = field(default_factory=itertools.count)
+    # the screens "focus nodes without a match of a pattern", by targets: merged in one query
+    missing: dict[str, list[tuple[Screen, str]]] = field(default_factory=dict)
 
     def fresh(self) -> str:
         return f"?_v{next(self.counter)}"
@@ -140,7 +186,8 @@ class _Compiler:
         parts = []
         implicit = [shape] if any((shape, RDF.type, k) in graph for k in (RDFS.Class, OWL.Class)) \
             else []
-        for cls in [*graph.objects(shape, SH.targetClass), *implicit]:
+        classes = [*graph.objects(shape, SH.targetClass), *implicit]
+        for cls in classes:
             parts.append(f"{{ VALUES ?_class {{ {self.classes(cls)} }} ?this a ?_class }}")
         for predicate in graph.objects(shape, SH.targetSubjectsOf):
             parts.append(f"{{ ?this {self.term(predicate)} ?_any }}")
@@ -150,7 +197,11 @@ class _Compiler:
             parts.append(f"{{ VALUES ?this {{ {self.term(node)} }} }}")
         if not parts:
             return None
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(parts)} }} }}"
+        # each node once: DISTINCT, unless one class without sub-classes, stated in one graph
+        once = len(parts) == len(classes) == 1 and self.classes(classes[0]) == \
+            self.term(classes[0]) and self.one_graph(classes[0])
+        select = "SELECT" if once else "SELECT DISTINCT"
+        return f"{{ {select} ?this WHERE {{ {' UNION '.join(parts)} }} }}"
 
     # -- conditions: a SPARQL expression true when a node conforms --------------------------
 
@@ -284,7 +335,22 @@ class _Compiler:
             for prop in sorted(graph.objects(shape, SH.property), key=str):
                 if not _deactivated(graph, prop):
                     found += self.property_checks(prop, focus)
-        return found
+        return self.merge_missing(found)
+
+    def merge_missing(self, checks: list[Check]) -> list[Check]:
+        """One screen for all the "focus nodes without ..." screens of the same targets: the
+        focus nodes that lack a match of any of the patterns (one pass over the focus nodes)."""
+        merged = {}
+        for targets, screens in self.missing.items():
+            patterns = " ".join(f"{{ {pattern} }}" for _, pattern in screens)
+            union = Screen(f"SELECT DISTINCT ?this WHERE {{ {targets} MINUS {{ {patterns} }} }}",
+                           alternatives=((_probe(targets), f"SELECT DISTINCT ?this WHERE {{ "
+                                          f"{targets} FILTER NOT EXISTS {{ {patterns} }} }}"),))
+            merged.update((screen, union) for screen, _ in screens)
+        self.missing = {}
+        return [check if not check.screen or not merged else replace(
+                    check, screen=tuple(dict.fromkeys(merged.get(s, s) for s in check.screen)))
+                for check in checks]
 
     def node_checks(self, shape, focus: str) -> list[Check]:
         graph = self.shapes
@@ -311,19 +377,35 @@ class _Compiler:
         path_node = graph.value(prop, SH.path)
         path = self.path(path_node)
         severity, messages = _severity(graph, prop), _messages(graph, prop)
-        templates: list[tuple[URIRef, str, bool]] = []  # component, query, screened
-        # aggregate tests on ?_s, the values of one focus node: those a node with no value can
-        # fail (lower bounds) need every focus node; the others only the nodes with values
+        templates: list[tuple[URIRef, str]] = []  # component, query
+        targets = _focus_patterns(focus)
+        # The screens: each scans the values (or the focus nodes) once, without grouping where
+        # it can, and the few nodes it flags are checked against the targets afterwards.
+        screens: list[Screen] = []
+        bad: list[str] = []  # per value ?_s: true when the value may break a constraint
+        counts: list[tuple[int, str]] = []  # sh:maxCount, and a gate test for it
+        unique: str | None = None  # the screen of sh:uniqueLang
+        # aggregate tests on ?_s, the values of one focus node, for the constraints without a
+        # screen of their own: those a node with no value can fail (lower bounds) need every
+        # focus node; the others only the nodes with values
         lower: list[str] = []
         upper: list[str] = []
 
-        def add(component, query: str, screen: str | None = None, *, needs_all=False) -> None:
-            templates.append((component, query, screen is not None))
-            if screen is not None:
-                (lower if needs_all else upper).append(screen)
+        def add(component, query: str) -> None:
+            templates.append((component, query))
 
         def flagged(test: str) -> str:
             return f"SUM(IF(BOUND(?_s) && ({test}), 1, 0)) > 0"
+
+        def targeted(select: str) -> str:
+            """The nodes ``select`` finds that are focus nodes."""
+            return f"SELECT DISTINCT ?this WHERE {{ {{ {select} }} FILTER EXISTS {{ {targets} }} }}"
+
+        def without(pattern: str) -> Screen:
+            """The focus nodes that do not match ``pattern`` (its variables its own)."""
+            screen = Screen(f"SELECT DISTINCT ?this WHERE {{ {targets} MINUS {{ {pattern} }} }}")
+            self.missing.setdefault(targets, []).append((screen, pattern))
+            return screen
 
         for parameter, value in sorted(graph.predicate_objects(prop)):
             if parameter in NOT_CONSTRAINTS:
@@ -331,52 +413,78 @@ class _Compiler:
             if parameter == SH.minCount:
                 if int(value) == 1:
                     add(_component(parameter), f"SELECT ?this WHERE {{ {FOCUS} "
-                                               f"FILTER NOT EXISTS {{ ?this {path} ?_x }} }}",
-                        "COUNT(DISTINCT ?_s) < 1", needs_all=True)
+                                               f"FILTER NOT EXISTS {{ ?this {path} ?_x }} }}")
+                    screens.append(without(f"?this {path} {self.fresh()}"))
                 elif int(value) > 1:
-                    add(_component(parameter), self.count_query(FOCUS, path, "<", int(value)),
-                        f"COUNT(DISTINCT ?_s) < {int(value)}", needs_all=True)
+                    add(_component(parameter), self.count_query(FOCUS, path, "<", int(value)))
+                    lower.append(f"COUNT(DISTINCT ?_s) < {int(value)}")
             elif parameter == SH.maxCount:
-                add(_component(parameter), self.count_query(FOCUS, path, ">", int(value)),
-                    f"COUNT(DISTINCT ?_s) > {int(value)}")
+                limit = int(value)
+                add(_component(parameter), self.count_query(FOCUS, path, ">", limit))
+                # no node has two values when the values are as many as their subjects
+                counts.append((limit, "COUNT(*) > COUNT(DISTINCT ?this)" if limit
+                               else "COUNT(*) > 0"))
+            elif parameter == SH["class"]:
+                test = self.condition(parameter, value, "?value", prop)
+                add(_component(parameter), f"SELECT DISTINCT ?this ?value WHERE {{ {FOCUS} "
+                                           f"?this {path} ?value FILTER(!({test})) }}")
+                typed = f"VALUES ?_c {{ {self.classes(value)} }} ?_s a ?_c"
+                screens.append(Screen(
+                    targeted(f"SELECT ?this WHERE {{ ?this {path} ?_s MINUS {{ {typed} }} }}"),
+                    alternatives=(  # from the few values, or from the few focus nodes
+                        (_probe(f"?this {path} ?_s"),
+                         targeted(f"SELECT ?this WHERE {{ ?this {path} ?_s "
+                                  f"FILTER NOT EXISTS {{ {typed} }} }}")),
+                        (_probe(targets), f"SELECT DISTINCT ?this WHERE {{ {targets} ?this "
+                                          f"{path} ?_s FILTER NOT EXISTS {{ {typed} }} }}"))))
             elif parameter in VALUE_PARAMETERS:
                 test = self.condition(parameter, value, "?value", prop)
                 add(_component(parameter), f"SELECT DISTINCT ?this ?value WHERE {{ {FOCUS} "
-                                           f"?this {path} ?value FILTER(!({test})) }}",
-                    flagged(f"!({self.condition(parameter, value, '?_s', prop)})"))
+                                           f"?this {path} ?value FILTER(!({test})) }}")
+                if parameter == SH.datatype and value in (XSD.integer, XSD.decimal):
+                    # a valid xsd:integer or xsd:decimal is numeric in Oxigraph (an ill-typed
+                    # one is not), and its lexical form parses: the cast is not needed
+                    bad.append(f"!COALESCE(isNumeric(?_s) && DATATYPE(?_s) = {self.term(value)}, "
+                               f"false)")
+                else:
+                    bad.append(f"!({self.condition(parameter, value, '?_s', prop)})")
             elif parameter == SH.hasValue:
                 add(_component(parameter), f"SELECT ?this WHERE {{ {FOCUS} FILTER NOT EXISTS "
-                                           f"{{ ?this {path} {self.term(value)} }} }}",
-                    f"SUM(IF(BOUND(?_s) && sameTerm(?_s, {self.term(value)}), 1, 0)) = 0",
-                    needs_all=True)
+                                           f"{{ ?this {path} {self.term(value)} }} }}")
+                screens.append(without(f"?this {path} {self.term(value)}"))
             elif parameter == SH.uniqueLang:
                 if value.toPython() is True:
+                    tagged = f"?this {path} ?_v FILTER(isLiteral(?_v) && LANG(?_v) != \"\")"
                     add(_component(parameter),
-                        f"SELECT ?this WHERE {{ {FOCUS} ?this {path} ?_v "
-                        f"FILTER(isLiteral(?_v) && LANG(?_v) != \"\") }} "
+                        f"SELECT ?this WHERE {{ {FOCUS} {tagged} }} "
                         f"GROUP BY ?this (LCASE(LANG(?_v))) HAVING (COUNT(DISTINCT ?_v) > 1)")
+                    unique = targeted(f"SELECT ?this WHERE {{ {tagged} }} GROUP BY ?this "
+                                      f"(LCASE(LANG(?_v))) HAVING (COUNT(*) > 1)")
             elif parameter in PAIRS:
                 other, sign = self.term(value), PAIRS[parameter]
                 add(_component(parameter),
                     f"SELECT DISTINCT ?this ?value ?_other WHERE {{ {FOCUS} ?this {path} ?value . "
                     f"?this {other} ?_other "
-                    f"FILTER(!COALESCE(?value {sign} ?_other, false)) }}",
-                    flagged(f"EXISTS {{ ?this {other} ?_o "
-                            f"FILTER(!COALESCE(?_s {sign} ?_o, false)) }}"))
+                    f"FILTER(!COALESCE(?value {sign} ?_other, false)) }}")
+                screens.append(Screen(targeted(  # a hash join of the two value sets
+                    f"SELECT ?this WHERE {{ {{ SELECT ?this ?_s WHERE {{ ?this {path} ?_s }} }} "
+                    f"{{ SELECT ?this ?_o WHERE {{ ?this {other} ?_o }} }} "
+                    f"FILTER(!COALESCE(?_s {sign} ?_o, false)) }}")))
             elif parameter == SH.equals:
                 other = self.term(value)
                 add(_component(parameter),
                     f"SELECT DISTINCT ?this ?value WHERE {{ {FOCUS} "
                     f"{{ ?this {path} ?value FILTER NOT EXISTS {{ ?this {other} ?value }} }} UNION "
-                    f"{{ ?this {other} ?value FILTER NOT EXISTS {{ ?this {path} ?value }} }} }}",
-                    f"({flagged(f'NOT EXISTS {{ ?this {other} ?_s }}')} || SUM(IF(EXISTS "
-                    f"{{ ?this {other} ?_o FILTER NOT EXISTS {{ ?this {path} ?_o }} }}, 1, 0)) > 0)",
-                    needs_all=True)
+                    f"{{ ?this {other} ?value FILTER NOT EXISTS {{ ?this {path} ?value }} }} }}")
+                lower.append(f"({flagged(f'NOT EXISTS {{ ?this {other} ?_s }}')} || SUM(IF(EXISTS "
+                             f"{{ ?this {other} ?_o FILTER NOT EXISTS {{ ?this {path} ?_o }} }}, "
+                             f"1, 0)) > 0)")
             elif parameter == SH.disjoint:
                 other = self.term(value)
                 add(_component(parameter), f"SELECT DISTINCT ?this ?value WHERE {{ {FOCUS} "
-                                           f"?this {path} ?value . ?this {other} ?value }}",
-                    flagged(f"EXISTS {{ ?this {other} ?_s }}"))
+                                           f"?this {path} ?value . ?this {other} ?value }}")
+                screens.append(Screen(targeted(f"SELECT ?this WHERE {{ ?this {path} ?_s . "
+                                               f"?this {other} ?_s }}")))
             elif parameter == SH.qualifiedValueShape:
                 if (prop, SH.qualifiedValueShapesDisjoint, Literal(True)) in graph:
                     raise ShapesError("sh:qualifiedValueShapesDisjoint is not supported")
@@ -386,12 +494,21 @@ class _Compiler:
                         (SH.qualifiedMinCount, "<", SH.QualifiedMinCountConstraintComponent),
                         (SH.qualifiedMaxCount, ">", SH.QualifiedMaxCountConstraintComponent)):
                     limit = graph.value(prop, bound)
-                    if limit is not None:
-                        add(component, f"SELECT ?this WHERE {{ {FOCUS} OPTIONAL {{ ?this {path} "
-                                       f"?_q FILTER({test}) }} }} GROUP BY ?this "
-                                       f"HAVING (COUNT(DISTINCT ?_q) {sign} {int(limit)})",
-                            f"COUNT(DISTINCT IF(BOUND(?_s) && {screened}, ?_s, ?_none)) "
-                            f"{sign} {int(limit)}", needs_all=True)
+                    if limit is None:
+                        continue
+                    add(component, f"SELECT ?this WHERE {{ {FOCUS} OPTIONAL {{ ?this {path} "
+                                   f"?_q FILTER({test}) }} }} GROUP BY ?this "
+                                   f"HAVING (COUNT(DISTINCT ?_q) {sign} {int(limit)})")
+                    aggregate = (f"COUNT(DISTINCT IF(BOUND(?_s) && {screened}, ?_s, ?_none)) "
+                                 f"{sign} {int(limit)}")
+                    if sign == ">":  # a node without values has none to count
+                        upper.append(aggregate)
+                    elif int(limit) == 1:
+                        other = self.fresh()
+                        screens.append(without(f"?this {path} {other} "
+                                               f"FILTER({self.conforms(value, other)})"))
+                    elif int(limit) > 1:
+                        lower.append(aggregate)
             elif parameter == SH.sparql:
                 raise ShapesError(f"sh:sparql on property shape {_local(prop)} is not supported",
                                   hint="put the SPARQL constraint on a node shape")
@@ -399,22 +516,42 @@ class _Compiler:
                 raise ShapesError(f"sh:{_local(parameter)} of shape {_local(prop)} is not "
                                   "supported by kgbuild's SPARQL validation",
                                   hint="validate with pyshacl (backend 'memory')")
-        screen = []
-        if lower == ["COUNT(DISTINCT ?_s) < 1"]:
-            screen.append(f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS "
-                          f"{{ ?this {path} ?_s }} }}")
-        elif lower:
-            screen.append(f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?_s }} }} "
-                          f"GROUP BY ?this HAVING ({' || '.join(lower)})")
+        # Gates: one pass over all the values of the path tells whether a node may have too many
+        # of them (or two of a language), and whether a value is bad
+        bad_test = " || ".join(bad)
+        bad_gate = None
+        for limit, test in counts:  # a group per focus node only if some node may have too many
+            counted = "*" if isinstance(path_node, URIRef) else "DISTINCT ?_s"
+            flags = f"(({test}) AS ?dirty)"
+            if bad and bad_gate is None:
+                flags += f" ((SUM(IF({bad_test}, 1, 0)) > 0) AS ?bad)"
+            gate = f"SELECT {flags} WHERE {{ ?this {path} ?_s }}"
+            bad_gate = bad_gate or (gate if bad else None)
+            screens.append(Screen(targeted(f"SELECT ?this WHERE {{ ?this {path} ?_s }} GROUP BY "
+                                           f"?this HAVING (COUNT({counted}) > {limit})"), gate))
+        if unique:  # per language (any value without one in the same group: never fewer)
+            flags = "((COUNT(*) > COUNT(DISTINCT ?this)) AS ?dirty)"
+            if bad and bad_gate is None:
+                flags += f" ((SUM(IF({bad_test}, 1, 0)) > 0) AS ?bad)"
+            gate = f"SELECT {flags} WHERE {{ ?this {path} ?_s }} GROUP BY (LCASE(LANG(?_s)))"
+            bad_gate = bad_gate or (gate if bad else None)
+            screens.append(Screen(unique, gate))
+        if bad:  # one pass over the values, no grouping (or over the values of few nodes)
+            screens.append(Screen(
+                targeted(f"SELECT ?this WHERE {{ ?this {path} ?_s FILTER({bad_test}) }}"),
+                bad_gate, "bad",
+                alternatives=((_probe(targets), f"SELECT DISTINCT ?this WHERE {{ {targets} "
+                                                f"?this {path} ?_s FILTER({bad_test}) }}"),)))
+        if lower:
+            screens.append(Screen(f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?_s }} "
+                                  f"}} GROUP BY ?this HAVING ({' || '.join(lower)})"))
         if upper:  # from the values up: the focus is checked for the few nodes flagged
-            screen.append(f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {path} ?_s }} "
-                          f"GROUP BY ?this HAVING ({' || '.join(upper)}) }} "
-                          f"FILTER EXISTS {{ {_focus_patterns(focus)} }} }}")
-        screen = tuple(screen) or None
+            screens.append(Screen(targeted(f"SELECT ?this WHERE {{ ?this {path} ?_s }} "
+                                           f"GROUP BY ?this HAVING ({' || '.join(upper)})")))
+        screen = tuple(screens) or None
         return [Check(prop, component, severity, path_node, query.replace(FOCUS, focus),
-                      messages, screen=screen if screened else None,
-                      template=query if screened else None)
-                for component, query, screened in templates]
+                      messages, screen=screen, template=query if screen else None)
+                for component, query in templates]
 
     def count_query(self, focus: str, path: str, sign: str, limit: int) -> str:
         optional = "OPTIONAL " if sign == "<" else ""
@@ -442,9 +579,11 @@ class _Compiler:
 
 def _focus_patterns(focus: str) -> str:
     """The target patterns inside :meth:`_Compiler.focus`'s sub-select."""
-    head, tail = "{ SELECT DISTINCT ?this WHERE { ", " } }"
-    assert focus.startswith(head) and focus.endswith(tail)
-    return focus[len(head):-len(tail)]
+    tail = " } }"
+    for head in ("{ SELECT DISTINCT ?this WHERE { ", "{ SELECT ?this WHERE { "):
+        if focus.startswith(head) and focus.endswith(tail):
+            return focus[len(head):-len(tail)]
+    raise AssertionError(f"not a focus sub-select: {focus}")
 
 
 def _local(term) -> str:
@@ -514,14 +653,27 @@ def validate_store(store: ox.Store, shapes: Graph | str | None = None, *, graphs
                    soften_proposed: bool = True) -> ValidationReport:
     """Validate the union of ``graphs`` of ``store`` against ``shapes``: a ValidationReport
     like :func:`kgbuild.validate.validate` gives (locations from the evidence of each focus;
-    violations on facts only proposed softened to warnings, as there)."""
+    violations on facts only proposed softened to warnings, as there).
+
+    A property shape's checks run in three steps: its gates (one aggregate pass over all the
+    values of the path) and probes (are there few focus nodes, few values?); then the screens
+    the gates do not rule out, each a pass without grouping per focus node where it can (a
+    plain FILTER, an anti-join, from the smaller side); then the precise queries, for the few
+    focus nodes the screens found."""
     shapes_graph = load_shapes(shapes) if not isinstance(shapes, Graph) else shapes
     graphs = list(graphs) if isinstance(graphs, (tuple, list)) else [graphs]
 
+    @functools.cache
     def subclasses(cls) -> list:
         rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>+ <{cls}> }}",
                            default_graph=graphs)
         return [from_oxigraph(row["c"]) for row in rows]
+
+    @functools.cache
+    def one_graph(cls) -> bool:
+        typed = [bool(store.query(f"ASK {{ ?s a <{cls}> }}", default_graph=graph))
+                 for graph in graphs]
+        return sum(typed) <= 1 and len({str(g) for g in graphs}) == len(graphs)
 
     def rows(check: Check, query: str) -> list:
         try:
@@ -535,16 +687,45 @@ def validate_store(store: ox.Store, shapes: Graph | str | None = None, *, graphs
 
     from .rules import _in_threads  # Oxigraph evaluates without the GIL: a thread per core
 
-    checks = _Compiler(shapes_graph, subclasses).checks()
-    screens = {}  # screening query -> a check that uses it
+    checks = _Compiler(shapes_graph, subclasses, one_graph).checks()
+    screens: dict[Screen, Check] = {}  # each screen -> a check that uses it
     for check in checks:
         for screen in check.screen or ():
             screens.setdefault(screen, check)
-    jobs: list[tuple[Check, str]] = [(c, c.query) for c in checks if c.screen is None]
-    jobs += [(check, screen) for screen, check in screens.items()]
+    direct: list[tuple[Check, str]] = [(c, c.query) for c in checks if c.screen is None]
+    # first the checks without a screen, the screens' gates and probes; then the screens
+    first: dict[str, Check] = {}
+    for screen, check in screens.items():
+        for query in (screen.gate, *(probe.query for probe, _ in screen.alternatives)):
+            if query:
+                first.setdefault(query, check)
+    jobs = direct + [(check, query) for query, check in first.items()]
     found = dict(zip(jobs, _in_threads(lambda job: rows(*job), jobs, threads)))
+    answers = {query: found[(check, query)] for query, check in first.items()}
+
+    def chosen(screen: Screen) -> str | None:
+        """The query the screen runs, None when its gate says no node can break it."""
+        if screen.gate and not any(row.get(screen.flag) is None
+                                   or row[screen.flag].toPython() is not False
+                                   for row in answers[screen.gate]):
+            return None
+        return next((query for probe, query in screen.alternatives
+                     if probe.few(answers[probe.query])), screen.query)
+
+    queries = {screen: chosen(screen) for screen in screens}
+    second: dict[str, Check] = {}
+    for screen, query in queries.items():
+        if query is not None:
+            second.setdefault(query, screens[screen])
+    jobs = [(check, query) for query, check in second.items()]
+    found.update(zip(jobs, _in_threads(lambda job: rows(*job), jobs, threads)))
+
+    def candidates(screen: Screen) -> list:
+        query = queries[screen]
+        return found[(second[query], query)] if query is not None else []
+
     flagged = {check.screen: sorted({r["this"] for screen in check.screen
-                                     for r in found[(screens[screen], screen)]}, key=str)
+                                     for r in candidates(screen)}, key=str)
                for check in checks if check.screen}
     precise = []  # the screened checks, for the focus nodes their screen flagged
     for check in checks:
@@ -553,7 +734,7 @@ def validate_store(store: ox.Store, shapes: Graph | str | None = None, *, graphs
             values = " ".join(_node(n) for n in nodes[start:start + 5000])
             precise.append((check, check.template.replace(FOCUS, f"VALUES ?this {{ {values} }}")))
     found.update(zip(precise, _in_threads(lambda job: rows(*job), precise, threads)))
-    results = [_result(check, bound) for job in jobs[:len(jobs) - len(screens)] + precise
+    results = [_result(check, bound) for job in direct + precise
                for check in (job[0],) for bound in found[job]]
     if locate:
         results = _with_locations(store, results, graphs)
@@ -623,14 +804,18 @@ def _message(check: Check, bound: dict, focus, path, value) -> str:
 
 
 def _with_locations(store: ox.Store, results: list, graphs) -> list:
-    """Each result with the claim lines of its focus node (as validate._evidence_locations)."""
-    from .validate import _evidence_locations, _location_key
+    """Each result with the claim lines of its focus node: what validate._evidence_locations
+    finds in a graph of the rows below, read from dictionaries (the first value of a property,
+    as ``Graph.value`` gives it there)."""
+    from .validate import _location_key
     from .vocab import KG
 
     foci = sorted({r.focus for r in results if isinstance(r.focus, URIRef)})
     if not foci:
         return results
-    local = Graph()
+    first: dict[tuple, object] = {}  # (evidence, "file" / "line" / "id") -> its first value
+    evidence_of: dict = {}  # node -> its kg:evidence
+    owners: dict = {}  # budget -> the nodes whose kg:budget it is
     for start in range(0, len(foci), 2000):
         values = " ".join(f"<{f}>" for f in foci[start:start + 2000])
         query = f"""SELECT ?f ?o ?e ?file ?line ?id WHERE {{ VALUES ?f {{ {values} }}
@@ -641,21 +826,39 @@ def _with_locations(store: ox.Store, results: list, graphs) -> list:
         for row in store.query(query, default_graph=graphs):
             focus, owner, evidence = (from_oxigraph(row[n]) for n in ("f", "o", "e"))
             if owner is not None:
-                local.add((owner, KG.budget, focus))
-                local.add((owner, KG.evidence, evidence))
+                owners.setdefault(focus, {})[owner] = None
+                evidence_of.setdefault(owner, {})[evidence] = None
             elif evidence != focus:
-                local.add((focus, KG.evidence, evidence))
-            for name, predicate in (("file", KG.claimFile), ("line", KG.claimLine),
-                                    ("id", KG.claimId)):
-                if row[name] is not None:
-                    local.add((evidence, predicate, from_oxigraph(row[name])))
+                evidence_of.setdefault(focus, {})[evidence] = None
+            for name in ("file", "line", "id"):
+                if row[name] is not None and (evidence, name) not in first:
+                    first[(evidence, name)] = from_oxigraph(row[name])
+
+    def locations(focus) -> tuple[str, ...]:
+        evidence = [focus] if (focus, "file") in first else list(evidence_of.get(focus, ()))
+        if not evidence:
+            claim_id = str(focus).rsplit("/", 1)[-1]
+            for owner in owners.get(focus, ()):
+                pieces = list(evidence_of.get(owner, ()))
+                same_claim = [e for e in pieces if str(first.get((e, "id"))) == claim_id]
+                evidence.extend(same_claim or pieces)
+        found = []
+        for piece in evidence:
+            claim_file = first.get((piece, "file"))
+            if claim_file is None:
+                continue
+            line = first.get((piece, "line"))
+            found.append(f"{claim_file}:{line}" if line is not None else str(claim_file))
+        return tuple(sorted(set(found), key=_location_key))
+
+    known: dict = {}
     located = []
     for result in results:
-        found = _evidence_locations(result.focus, local)
-        locations = tuple(sorted(set(found), key=_location_key))
+        if result.focus not in known:
+            known[result.focus] = locations(result.focus)
         located.append(ValidationResult(result.severity, result.focus, result.path,
                                         result.value, result.message, result.component,
-                                        result.shape, locations))
+                                        result.shape, known[result.focus]))
     return located
 
 
@@ -693,4 +896,4 @@ def results_graph(results: Iterable[ValidationResult], conforms: bool,
     return graph
 
 
-__all__ = ["Check", "compile_shapes", "results_graph", "validate_store"]
+__all__ = ["Check", "Screen", "compile_shapes", "results_graph", "validate_store"]
