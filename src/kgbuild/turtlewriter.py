@@ -73,7 +73,7 @@ _PLAN_LIMIT = 1 << 12  # predicate orders kept
 _CACHE_LIMIT = 1 << 18  # term texts kept (by N-Triples form) before the cache is emptied
 _BATCH = 1 << 20  # bytes of N-Triples gathered before they are read
 _IN_MEMORY = 1 << 26  # bytes of blocks kept in memory (past them, all go to a scratch file)
-_SORT_BYTES = 1 << 28  # bytes of N-Triples lines kept in memory to sort (else in part files)
+_SORT_BYTES = 1 << 26  # bytes of N-Triples lines kept in memory to sort (else in part files)
 _PARTS = 64  # part files, past _SORT_BYTES
 _ROUTE_BYTES = 1 << 24  # bytes of lines kept before they go to the part files (once there)
 
