@@ -965,6 +965,43 @@ def test_a_store_may_hold_the_entailments_in_a_named_graph(graph, graph_files):
         assert run_query(name, store).rows == run_query(name, graph).rows
 
 
+def test_oxigraph_rows_read_every_kind_of_term_as_the_store_holds_it():
+    """Rows come back through Oxigraph's TSV (escapes, short numbers, blank nodes, unbound
+    cells, no variable at all): the same terms as converting each solution one by one."""
+    pyoxigraph = pytest.importorskip("pyoxigraph")
+    from kgbuild.query import _from_oxigraph, _run_oxigraph
+
+    xsd = str(XSD)
+    objects = [
+        pyoxigraph.Literal('tab\there, line\nend, "quotes", back\\slash, é'),
+        pyoxigraph.Literal("x", language="fr"), pyoxigraph.Literal('"q"\t', language="en-GB"),
+        pyoxigraph.Literal(""), pyoxigraph.Literal("a@fr"), pyoxigraph.Literal("<notiri>"),
+        pyoxigraph.Literal("01", datatype=pyoxigraph.NamedNode(xsd + "integer")),
+        pyoxigraph.Literal("1.50", datatype=pyoxigraph.NamedNode(xsd + "decimal")),
+        pyoxigraph.Literal("1e3", datatype=pyoxigraph.NamedNode(xsd + "double")),
+        pyoxigraph.Literal("true", datatype=pyoxigraph.NamedNode(xsd + "boolean")),
+        pyoxigraph.Literal("2016-02", datatype=pyoxigraph.NamedNode(xsd + "gYearMonth")),
+        pyoxigraph.Literal("v", datatype=pyoxigraph.NamedNode("http://e.test/type")),
+        pyoxigraph.NamedNode("http://e.test/é?q=1#f"), pyoxigraph.BlankNode("b0"),
+    ]
+    store = pyoxigraph.Store()
+    for i, obj in enumerate(objects):
+        store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(f"http://e.test/s{i}"),
+                                  pyoxigraph.NamedNode("http://e.test/p"), obj))
+    for text in ("SELECT ?s ?o ?unbound WHERE { ?s ?p ?o } ORDER BY ?s",
+                 "SELECT ?unbound WHERE { ?s ?p ?o }", "SELECT * WHERE { }",
+                 "SELECT ?o WHERE { ?s ?p ?o FILTER(false) }"):
+        solutions = store.query(text)
+        names = [v.value for v in solutions.variables]
+        expected = [tuple(_from_oxigraph(s[n]) for n in names) for s in solutions]
+        rows = _run_oxigraph(store, text, {}).rows
+        assert rows == expected
+        assert [[(type(t), getattr(t, "datatype", None), getattr(t, "language", None))
+                 for t in row] for row in rows] == [
+            [(type(t), getattr(t, "datatype", None), getattr(t, "language", None))
+             for t in row] for row in expected]
+
+
 def test_pyoxigraph_substitutions_bind_only_selected_variables(store):
     """Why kgbuild binds with a VALUES block on Oxigraph (SEP-0007 substitutions)."""
     pyoxigraph = pytest.importorskip("pyoxigraph")

@@ -71,7 +71,7 @@ def test_show_prints_the_documentation_and_the_sparql(run):
             "Columns:\n"
             "  person  the holder\n") in result.output
     assert "File: " in result.output and "queries/holders.rq\n\nPREFIX kg:" in result.output
-    assert result.output.rstrip().endswith('COALESCE(STR(?person), "") STR(?mandate)')
+    assert result.output.rstrip().endswith('COALESCE(STR(?person), "") MIN(STR(?mandate))')
     assert "#+" not in result.output
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import gc
 import io
 import json
 import re
@@ -40,6 +41,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +71,7 @@ _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^<>"{}|^`\\\x00-\x20]*$')  # absolute, IRIREF chars
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_XSD_STRING = str(XSD.string)
 # SPARQL tokens that may hold a "{" we must not take for the WHERE group's brace
 _TOKEN = re.compile(r'''
     \#[^\n]*                                      # comment
@@ -349,6 +352,7 @@ def _iri(param: Param, text: str):
                           f"person:mounir-mahjoubi; prefixes: {', '.join(WRITE_PREFIXES)}")
 
 
+_ENTITY = "SELECT ?entity WHERE { ?entity a ?class }"
 _ENTITIES = f"""SELECT ?entity ?label WHERE {{
   ?entity a ?class .
   OPTIONAL {{ ?entity <{SKOS.prefLabel}>|<{SKOS.altLabel}>|<{SKOS.hiddenLabel}> ?label }}
@@ -362,6 +366,10 @@ def _fold(text: str) -> str:
 
 def _resolve_entity(param: Param, text: str, iri, lookup: Lookup):
     """The entity of ``param.kind`` that ``text`` names: an IRI, a CURIE, an id or a label."""
+    # an id of the graph is checked alone: listing every person of a big graph takes seconds
+    if iri is not None and lookup(_ENTITY, {"class": KIND_CLASSES[param.kind],
+                                             "entity": iri}).rows:
+        return iri
     found = lookup(_ENTITIES, {"class": KIND_CLASSES[param.kind]})
     labels: dict = {}
     for entity, label in found.rows:
@@ -482,16 +490,31 @@ def _is_store(graph) -> bool:
 def _sort_lists(saved: SavedQuery, result: QueryResult) -> QueryResult:
     """GROUP_CONCAT's order is not defined by SPARQL: sort the items of list columns."""
     lists = {i: c.separator for i, c in enumerate(saved.columns) if c.separator}
-    if not lists:
+    if not lists or not result.rows:
         return result
-    rows = []
-    for row in result.rows:
-        row = list(row)
+    with _no_gc():
+        columns = list(zip(*result.rows))
         for i, sep in lists.items():
-            if isinstance(row[i], Literal) and sep in str(row[i]):
-                row[i] = Literal(sep.join(sorted(str(row[i]).split(sep))))
-        rows.append(tuple(row))
-    return QueryResult(result.vars, rows)
+            done: dict = {}  # a list repeats over rows (the sources of a person's mandates)
+            for term in set(columns[i]):
+                if isinstance(term, Literal) and sep in str(term):
+                    done[term] = Literal(sep.join(sorted(str(term).split(sep))))
+            if done:
+                columns[i] = [done.get(term, term) for term in columns[i]]
+        return QueryResult(result.vars, list(zip(*columns)))
+
+
+@contextmanager
+def _no_gc():
+    """Garbage collection paused: making many terms and rows makes no cycles, and collections
+    over a growing heap would cost more than making them."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _syntax_error(exc: Exception, where: str) -> QueryError:
@@ -537,7 +560,69 @@ def _run_oxigraph(store, text: str, bindings: Mapping[str, object],
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
         raise QueryError("only SELECT queries are run")
     names = tuple(v.value for v in solutions.variables)
-    return QueryResult(names, [tuple(_from_oxigraph(s[n]) for n in names) for s in solutions])
+    return QueryResult(names, _oxigraph_rows(solutions, len(names)))
+
+
+def _oxigraph_rows(solutions, width: int) -> list[tuple]:
+    """The solutions as rows of rdflib terms, each distinct term converted once.
+
+    Making Python objects for every cell costs more than running a query that lists every
+    mandate, so Oxigraph writes the solutions as SPARQL TSV (in Rust), the rows are split on
+    tabs and line ends (TSV escapes them inside literals), and each distinct cell becomes an
+    rdflib term once: a listing repeats its labels, posts and dates over and over.
+    """
+    import pyoxigraph
+
+    text = solutions.serialize(format=pyoxigraph.QueryResultsFormat.TSV).decode("utf-8")
+    body = text.partition("\n")[2]  # after the header line; each row ends with a line end
+    if not width:
+        return [()] * body.count("\n")
+    cells = body.replace("\n", "\t").split("\t")
+    cells.pop()  # after the last line end
+    with _no_gc():
+        get = _tsv_terms(set(cells)).__getitem__
+        return list(zip(*[map(get, cells)] * width))  # consecutive cells, width by width
+
+
+def _tsv_terms(cells: set[str]) -> dict:
+    """TSV cells -> rdflib terms ('' is unbound). IRIs and literals without escapes are read
+    here; the rest (escapes, bare numbers and booleans, blank nodes) by Oxigraph's parser."""
+    import pyoxigraph
+
+    terms: dict = {"": None}
+    others = []
+    for cell in cells - {""}:
+        term = _tsv_term(cell)
+        if term is None:
+            others.append(cell)
+        else:
+            terms[cell] = term
+    if others:
+        tsv = pyoxigraph.QueryResultsFormat.TSV
+        document = ("?term\n" + "\n".join(others) + "\n").encode("utf-8")
+        parsed = pyoxigraph.parse_query_results(document, format=tsv)
+        terms.update(zip(others, (_from_oxigraph(solution[0]) for solution in parsed)))
+    return terms
+
+
+def _tsv_term(cell: str):
+    """An IRI or a literal written without escapes (SPARQL TSV), or None."""
+    if "\\" in cell:
+        return None
+    if cell[0] == "<" and cell[-1] == ">" and not cell.startswith("<<"):
+        return URIRef(cell[1:-1])
+    if cell[0] == '"':
+        end = cell.rindex('"')
+        value, suffix = cell[1:end], cell[end + 1:]
+        # a string's value is its text: normalising it would change nothing
+        if not suffix:
+            return Literal(value, normalize=False)
+        if suffix[0] == "@" and "--" not in suffix:  # not a base direction (RDF 1.2)
+            return Literal(value, lang=suffix[1:], normalize=False)
+        if suffix.startswith("^^<") and suffix[-1] == ">":
+            datatype = suffix[3:-1]
+            return Literal(value, datatype=None if datatype == _XSD_STRING else datatype)
+    return None
 
 
 def _from_oxigraph(term):
@@ -552,7 +637,7 @@ def _from_oxigraph(term):
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == str(XSD.string) else datatype)
+    return Literal(term.value, datatype=None if datatype == _XSD_STRING else datatype)
 
 
 def _http_post(url: str, body: bytes, headers: dict) -> bytes:
