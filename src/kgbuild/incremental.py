@@ -25,6 +25,7 @@ the graph and fast on Oxigraph (see docs/scale.md).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -304,10 +305,27 @@ def _outcomes(plan: list, state: _State, workers: int) -> Iterator:
         context = multiprocessing.get_context("fork")
         with context.Pool(workers) as pool:
             entities = pool.apply_async(_worker_entities)  # the registry's, meanwhile
-            yield from pool.imap(_worker_unit, plan, chunksize=4)
+            yield from _in_order(pool, plan, ahead=8 * workers)
             state.entities = (state.registry, entities.get())
     finally:
         _WORKER_STATE = None
+
+
+def _in_order(pool, plan: list, ahead: int) -> Iterator:
+    """The readers' outcomes in plan order, with at most ``ahead`` units read and not yet
+    taken: ``Pool.imap`` reads on regardless, and at a million mandates, with a store slower to
+    fill than the readers are to read, its backlog held 5.7 GB and growing."""
+    from collections import deque
+
+    items = iter(plan)
+    pending = deque(pool.apply_async(_worker_unit, (item,)) for item in
+                    itertools.islice(items, ahead))
+    while pending:
+        outcome = pending.popleft().get()
+        following = next(items, None)
+        if following is not None:
+            pending.append(pool.apply_async(_worker_unit, (following,)))
+        yield outcome
 
 
 def _worker_entities() -> tuple:
