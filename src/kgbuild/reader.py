@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .incremental import MapStats, map_into_store
+from .incremental import MapStats, _BulkLoader, map_into_store
 from .registry import Registry, load_registry
 from .sources import _display
 
@@ -39,34 +39,10 @@ class _PipeStore:
     def load(self, data: bytes, format=None, to_graph=None, lenient: bool = True) -> None:
         self._send("load", _graph_text(to_graph), bytes(data))
 
-    def bulk_load(self, data: bytes, format=None, to_graph=None, lenient: bool = True) -> None:
-        self._send("bulk_load", _graph_text(to_graph), bytes(data))
+    bulk_load = load  # the parent bulk-loads everything (see map_in_reader)
 
     def update(self, text: str) -> None:
         self._send("update", text)
-
-
-class _Batches:
-    """N-Triples gathered per graph and bulk-loaded 64 MB at a time, outside transactions (one
-    noisy measurement for the 3.1 million asserted triples of 100k mandates: 460 MiB of store
-    loaded this way, 530 MiB in 200 kB transactions, for 11 s of CPU against 8 s)."""
-
-    def __init__(self, store: ox.Store, size: int = 64 << 20):
-        self.store, self.size = store, size
-        self.parts: dict = {}
-        self.pending = 0
-
-    def add(self, graph: str | None, data: bytes) -> None:
-        self.parts.setdefault(graph, []).append(data)
-        self.pending += len(data)
-        if self.pending >= self.size:
-            self.flush()
-
-    def flush(self) -> None:
-        for graph, parts in sorted(self.parts.items(), key=lambda item: item[0] or ""):
-            self.store.bulk_load(b"".join(parts), format=ox.RdfFormat.N_TRIPLES,
-                                 to_graph=_graph(graph), lenient=True)
-        self.parts, self.pending = {}, 0
 
 
 def _graph_text(graph) -> str | None:
@@ -121,7 +97,7 @@ def map_in_reader(data_dir: str | Path, store: ox.Store, *, progress=None,
                                                  progress is not None), daemon=False)
     child.start()
     sending.close()
-    pending = _Batches(store)
+    pending = _BulkLoader(store)  # 64 MB bulk loads, outside transactions
     try:
         while True:
             try:
@@ -129,8 +105,8 @@ def map_in_reader(data_dir: str | Path, store: ox.Store, *, progress=None,
             except EOFError:
                 raise RuntimeError("the process reading the data folder died") from None
             kind = message[0]
-            if kind in ("load", "bulk_load"):
-                pending.add(message[1], message[2])
+            if kind == "load":
+                pending.load(message[2], None, _graph(message[1]))
                 continue
             pending.flush()  # loads before the update that follows them
             if kind == "update":
