@@ -3,6 +3,7 @@ over the store; per-source cache for incremental builds."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -185,6 +186,30 @@ def test_forked_readers_give_the_same_graph_and_the_first_error(tmp_path):
         broken.write_text(broken.read_text().replace("type: mandate", "type: mandat", 1))
     with pytest.raises(ClaimError, match=f"{files[5].name}:.*unknown claim type 'mandat'"):
         map_into_store(tmp_path / "data", ox.Store(), workers=2)
+
+
+def test_forked_readers_map_the_registry_s_entities_once(tmp_path, monkeypatch):
+    """The readers map the entities beside the claim files; this process must not map them
+    again when the last claim file is in (it did: several serial seconds at 100k)."""
+    import kgbuild.incremental as incremental
+    from kgbuild.synthetic import generate
+
+    generate(tmp_path / "data", 120, seed=7, claims_per_source=4)
+    here = os.getpid()
+    calls = []
+    mapping = incremental._map_entities
+
+    def counted(*args):
+        calls.append(os.getpid())
+        return mapping(*args)
+
+    monkeypatch.setattr(incremental, "_map_entities", counted)
+    store = ox.Store()
+    map_into_store(tmp_path / "data", store, workers=2, proposals=False)
+    assert here not in calls
+    alone = ox.Store()
+    map_into_store(tmp_path / "data", alone, workers=1, proposals=False)
+    assert set(read_graph(store)) == set(read_graph(alone))
 
 
 def test_a_store_on_disk_gives_the_same_files(tmp_path, seed_oxigraph):

@@ -181,7 +181,7 @@ def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | 
     began = time.perf_counter()
     worked = [0.0, 0.0]  # seconds the readers spent loading and mapping
     for number, ((path, folder, key), outcome) in enumerate(
-            zip(plan, _outcomes(plan, state, workers)), start=1):
+            zip(plan, _outcomes(plan, state, workers), strict=True), start=1):
         if outcome is None:  # a worker met bad input: read the file here, for its error
             outcome = _entailing(_unit(path, folder, key, state), state.expander)
         triples, claims, cached, seconds, entailed = outcome

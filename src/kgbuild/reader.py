@@ -27,6 +27,10 @@ from .registry import Registry, load_registry
 from .sources import _display
 
 
+_BATCH = 16 << 20  # bytes of N-Triples per bulk load: at 100k mandates, 64 MB batches cost
+# 100 MB more peak memory than 16 MB ones for the same CPU time (9.2 s either way)
+
+
 class _PipeStore:
     """Stands for the store in the child: loads and updates go to the parent, in order."""
 
@@ -47,6 +51,14 @@ class _PipeStore:
 
 def _graph_text(graph) -> str | None:
     return None if graph is None or isinstance(graph, ox.DefaultGraph) else graph.value
+
+
+def _apply(pending: _BulkLoader, updates: list[str]) -> None:
+    """The loads gathered so far, then the updates that followed them."""
+    store = pending.flush()
+    for text in updates:
+        store.update(text)
+    updates.clear()
 
 
 def _graph(text: str | None):
@@ -97,7 +109,8 @@ def map_in_reader(data_dir: str | Path, store: ox.Store, *, progress=None,
                                                  progress is not None), daemon=False)
     child.start()
     sending.close()
-    pending = _BulkLoader(store)  # 64 MB bulk loads, outside transactions
+    pending = _BulkLoader(store, _BATCH)  # bulk loads, outside transactions
+    updates: list[str] = []  # run once the loads before them are in, the child gone if it can
     try:
         while True:
             try:
@@ -106,11 +119,11 @@ def map_in_reader(data_dir: str | Path, store: ox.Store, *, progress=None,
                 raise RuntimeError("the process reading the data folder died") from None
             kind = message[0]
             if kind == "load":
+                if updates:  # loads after an update: the update first, in order
+                    _apply(pending, updates)
                 pending.load(message[2], None, _graph(message[1]))
-                continue
-            pending.flush()  # loads before the update that follows them
-            if kind == "update":
-                store.update(message[1])
+            elif kind == "update":
+                updates.append(message[1])
             elif kind == "say":
                 progress(message[1])
             elif kind == "error":
@@ -123,6 +136,7 @@ def map_in_reader(data_dir: str | Path, store: ox.Store, *, progress=None,
     finally:
         receiving.close()
         child.join()
+    _apply(pending, updates)  # the child has exited: its memory is back before the last load
     if stats.registry is None:
         stats.registry = RegistryOnDemand(Path(data_dir))
     return stats
