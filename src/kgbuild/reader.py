@@ -53,6 +53,49 @@ def _graph_text(graph) -> str | None:
     return None if graph is None or isinstance(graph, ox.DefaultGraph) else graph.value
 
 
+class _Receiver:
+    """The child's messages, received by a thread of their own: the child is not held up
+    while this process bulk-loads (Oxigraph leaves the GIL), nor are the readers behind it.
+    Receiving in the loading thread kept both cores 30 % idle at 100k mandates."""
+
+    def __init__(self, connection, backlog: int = 256):
+        import queue
+        import threading
+
+        self._connection, self._queue = connection, queue.Queue(backlog)
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._receive, daemon=True)
+        self._thread.start()
+
+    def _receive(self) -> None:
+        import queue
+
+        while True:
+            try:
+                message = pickle.loads(self._connection.recv_bytes())
+            except (EOFError, OSError):
+                message = None
+            while not self._closed.is_set():
+                try:
+                    self._queue.put(message, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if message is None or self._closed.is_set():
+                return
+
+    def next(self) -> tuple:
+        message = self._queue.get()
+        if message is None:
+            raise RuntimeError("the process reading the data folder died")
+        return message
+
+    def close(self) -> None:
+        self._closed.set()
+        self._thread.join()
+        self._connection.close()
+
+
 def _apply(pending: _BulkLoader, updates: list[str]) -> None:
     """The loads gathered so far, then the updates that followed them."""
     store = pending.flush()
@@ -111,12 +154,11 @@ def map_in_reader(data_dir: str | Path, store: ox.Store, *, progress=None,
     sending.close()
     pending = _BulkLoader(store, _BATCH)  # bulk loads, outside transactions
     updates: list[str] = []  # run once the loads before them are in, the child gone if it can
+    messages = _Receiver(receiving)
+    finished = False
     try:
         while True:
-            try:
-                message = pickle.loads(receiving.recv_bytes())
-            except EOFError:
-                raise RuntimeError("the process reading the data folder died") from None
+            message = messages.next()
             kind = message[0]
             if kind == "load":
                 if updates:  # loads after an update: the update first, in order
@@ -127,15 +169,18 @@ def map_in_reader(data_dir: str | Path, store: ox.Store, *, progress=None,
             elif kind == "say":
                 progress(message[1])
             elif kind == "error":
+                finished = True
                 if message[1] is None:
                     return map_into_store(data_dir, ox.Store(), **options)  # raises it here
                 raise message[1]
             else:  # done
-                stats = message[1]
+                stats, finished = message[1], True
                 break
     finally:
-        receiving.close()
+        if not finished:  # this process failed: the child is not to wait on it
+            child.terminate()
         child.join()
+        messages.close()
     _apply(pending, updates)  # the child has exited: its memory is back before the last load
     if stats.registry is None:
         stats.registry = RegistryOnDemand(Path(data_dir))
