@@ -3,6 +3,7 @@ over the store; per-source cache for incremental builds."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 from pathlib import Path
@@ -260,3 +261,26 @@ def test_a_registry_extended_by_claim_files_comes_back_whole(tmp_path):
     found = map_in_reader(data, ox.Store(), proposals=False)
     assert found.registry_extended
     assert found.registry.get("new-person") == expected.registry.get("new-person") is not None
+
+
+def test_a_child_that_dies_is_an_error_here(monkeypatch):
+    import kgbuild.reader as reader
+
+    monkeypatch.setattr(reader, "map_into_store", lambda *args, **kwargs: os._exit(3))
+    with pytest.raises(RuntimeError, match="the process reading the data folder died"):
+        reader.map_in_reader(SEED_DATA, ox.Store(), proposals=False)
+
+
+def test_a_failure_here_stops_the_child_instead_of_waiting_on_it(monkeypatch, tmp_path):
+    import kgbuild.reader as reader
+    from kgbuild.synthetic import generate
+
+    generate(tmp_path / "data", 120, seed=7, claims_per_source=4)
+
+    def full(*args, **kwargs):
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(reader._BulkLoader, "load", full)
+    with pytest.raises(OSError, match="no space left"):
+        reader.map_in_reader(tmp_path / "data", ox.Store(), proposals=False)
+    assert multiprocessing.active_children() == []
