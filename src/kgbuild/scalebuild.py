@@ -37,6 +37,7 @@ import pyoxigraph as ox
 from .incremental import UnitCache
 from .reader import map_in_reader
 from .rdfio import _fsync_dir
+from .memory import give_back_freed_memory, use_few_arenas
 from .rules import Expander, compile_rules, infer_store
 from .shaclsparql import validate_store
 from .store import DEFAULT, INFERRED, UNION, count_triples, graph_view, write_turtle
@@ -54,22 +55,6 @@ def open_store(store_path: str | Path | None = None) -> ox.Store:
     store = ox.Store(str(store_path))
     store.clear()
     return store
-
-
-def _malloc(option: str) -> None:
-    """glibc's allocator told to keep fewer arenas (each thread of Oxigraph's queries may open
-    one, and freed memory stays in them), or to give freed memory back now. Elsewhere: nothing.
-    """
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        if option == "few arenas":
-            libc.mallopt(-8, 2)  # M_ARENA_MAX
-        else:
-            libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 @contextmanager
@@ -95,7 +80,7 @@ def build_oxigraph(data_dir: str | Path = "data", out_dir: str | Path | None = "
     triples between builds. Raises :class:`kgbuild.errors.KgbuildError` on bad input, before
     anything is written.
     """
-    _malloc("few arenas")
+    use_few_arenas()
     with _gc_paused():
         return _build(data_dir, out_dir, progress, store_path, cache_dir)
 
@@ -126,7 +111,7 @@ def _build(data_dir, out_dir, progress, store_path, cache_dir):
                           proposals=Path(out_dir) / "cache" if out_dir is not None else None,
                           expander=Expander(rules), inferred_graph=INFERRED)
     elapsed = time.perf_counter() - began
-    _malloc("trim")  # what loading used and freed, back before the store grows
+    give_back_freed_memory()  # what loading used and freed, back before the store grows
     timings["load"] = round(stats.seconds_loading, 3)
     timings["map"] = round(elapsed - stats.seconds_loading, 3)
     header = HEADER.format(data=Path(data_dir).name or str(data_dir))
