@@ -121,10 +121,15 @@ def test_any_batch_cache_or_memory_size_gives_the_same_bytes(monkeypatch, batch,
     monkeypatch.setattr(turtlewriter, "_ROUTE_BYTES", sort // 3)
     monkeypatch.setattr(turtlewriter, "_PARTS", 5)
     for store in (grouped, scattered):
-        scratch = io.BytesIO() if memory == 1 else None  # a scratch that is no file: read back
-        stream = io.BytesIO()
-        assert turtlewriter.write_turtle(store, stream, header="x", scratch=scratch) == len(graph)
-        assert stream.getvalue().decode() == _expected(store, header="x")
+        for told in (None, False):  # judged from the first lines, or told: not grouped
+            scratch = io.BytesIO() if memory == 1 else None  # no file: read back
+            stream = io.BytesIO()
+            assert turtlewriter.write_turtle(store, stream, header="x", scratch=scratch,
+                                             grouped=told) == len(graph)
+            assert stream.getvalue().decode() == _expected(store, header="x")
+    stream = io.BytesIO()  # told grouped, and it is
+    turtlewriter.write_turtle(grouped, stream, header="x", grouped=True)
+    assert stream.getvalue().decode() == _expected(grouped, header="x")
 
 
 class _Reordered:
@@ -156,6 +161,10 @@ def test_a_subject_s_triples_apart_come_together(monkeypatch, order):
     store = load_graph(_tricky_graph())
     stream = io.BytesIO()
     turtlewriter.write_turtle(_Reordered(store, order), stream, header="x")
+    assert stream.getvalue().decode() == _expected(store, header="x")
+    stream = io.BytesIO()  # told it is not grouped: sorted, nothing read again from the store
+    monkeypatch.setattr(turtlewriter, "_rebuilt_block", None)
+    turtlewriter.write_turtle(_Reordered(store, order), stream, header="x", grouped=False)
     assert stream.getvalue().decode() == _expected(store, header="x")
 
 

@@ -123,12 +123,12 @@ def _build(data_dir, out_dir, progress, store_path, cache_dir):
         jobs = []
         if writer is not None:
             jobs.append(writer.submit(outputs.write, "graph", lambda f: write_turtle(
-                store, f, DEFAULT, header=header)))
+                store, f, DEFAULT, header=header, grouped=on_disk)))
         stage("reason", "Reasoning (the ontology's property chains, on the store)",
               lambda: infer_store(store, rules, progress=say, bulk=on_disk, expanded=True))
         if writer is not None:
             jobs.append(writer.submit(outputs.write, "inferred", lambda f: write_turtle(
-                store, f, INFERRED, header=header + "\n" + INFERRED_HEADER)))
+                store, f, INFERRED, header=header + "\n" + INFERRED_HEADER, grouped=on_disk)))
         report = stage("validate", "Validating against the SHACL shapes (SPARQL)",
                        lambda: validate_store(store, load_shapes(), graphs=UNION))
         summary = summarise_store(store, report)

@@ -507,8 +507,8 @@ def _grouped(lines: list) -> bool:
     return runs == len(set(subjects))
 
 
-def _graph_body(store: ox.Store, graph_name, scratch) -> _Body:
-    body = _Body(scratch)
+def _graph_body(store: ox.Store, graph_name, scratch, grouped: bool | None = None) -> _Body:
+    body = _Body(scratch, None if grouped is None else "stream" if grouped else "sort")
     store.dump(body, ox.RdfFormat.N_TRIPLES, from_graph=graph_name)
     body.close()
     return body
@@ -604,8 +604,14 @@ def turtle_blocks(store: ox.Store, graph_name=ox.DefaultGraph(), used: set | Non
 
 
 def write_turtle(store: ox.Store, stream, graph_name=ox.DefaultGraph(), *,
-                 header: str | None = None, scratch=None) -> int:
+                 header: str | None = None, scratch=None, grouped: bool | None = None) -> int:
     """Write :func:`kgbuild.rdfio.to_turtle`'s bytes for ``graph_name`` to binary ``stream``.
+
+    ``grouped``: whether ``store`` gives each subject's triples together (a store on disk, in
+    index order: True) or in the order they were added (a store in memory: False); None
+    judges from the first lines. An in-memory store built unit by unit looks grouped at
+    first, and a subject met again later is read again from the store: at 100k mandates
+    that made writing the inferred graph 16 s of CPU instead of 6.
 
     The prefix lines name only the prefixes the body uses, so the body is made first: in
     memory, or past ``_IN_MEMORY`` bytes in ``scratch`` (a binary temporary file, created when
@@ -614,7 +620,7 @@ def write_turtle(store: ox.Store, stream, graph_name=ox.DefaultGraph(), *,
     own = scratch is None
     scratch = tempfile.TemporaryFile() if own else scratch
     try:
-        body = _graph_body(store, graph_name, scratch)
+        body = _graph_body(store, graph_name, scratch, grouped)
         order, subjects = _sorted_subjects(body)
         head = "".join(f"# {line}\n" for line in header.splitlines()) if header else ""
         prefixes = "".join(f"@prefix {p}: <{WRITE_PREFIXES[p]}> .\n" for p in sorted(body.used))
