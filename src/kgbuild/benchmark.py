@@ -93,7 +93,8 @@ def machine() -> dict:
 
 class _TreeMemory:
     """Samples the proportional set size (PSS) of this process and its children every
-    ``interval`` seconds (Linux): shared pages of forked readers are counted once.
+    ``interval`` seconds, or less often when a sample takes long (Linux): shared pages of
+    forked readers are counted once.
 
     The sampling runs in a forked process of its own, not in a thread: a thread reading
     ``/proc`` every few tenths of a second took the GIL from the build's own threads and
@@ -158,9 +159,13 @@ class _TreeMemory:
 
     @staticmethod
     def _run(connection, root: int, interval: float) -> None:
-        peak = 0
-        while not connection.poll(interval):
+        peak, wait = 0, interval
+        while not connection.poll(wait):
+            began = time.perf_counter()
             peak = max(peak, _TreeMemory.sample(root, skip=os.getpid()))
+            # reading smaps_rollup walks every page of the process: at a million mandates
+            # (15 GB) each sample took a third of a core at 0.25 s; keep it under a tenth
+            wait = max(interval, 10 * (time.perf_counter() - began))
         connection.recv()
         usage = resource.getrusage(resource.RUSAGE_SELF)
         connection.send((peak, usage.ru_utime + usage.ru_stime))
@@ -389,15 +394,17 @@ def _with_timeout(work, seconds: float | None):
             return f"error: {exc}"
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: run, send the value, leave without cleanup
-        os.close(read)
+    if pid == 0:  # the child: run, send the value, leave without cleanup, whatever happens
         try:
-            value = work()
-        except Exception as exc:
-            value = f"error: {exc}"
-        with os.fdopen(write, "wb") as stream:
-            pickle.dump(value, stream)
-        os._exit(0)
+            os.close(read)
+            try:
+                value = work()
+            except Exception as exc:
+                value = f"error: {exc}"
+            with os.fdopen(write, "wb") as stream:
+                pickle.dump(value, stream)
+        finally:
+            os._exit(0)
     os.close(write)
     import select
 
@@ -445,13 +452,18 @@ def run_subprocess(data_dir: Path, out_dir: Path, backend: str, *,
         command += ["--store-path", str(store_path)]
     if not queries:
         command.append("--no-queries")
+    log = Path(f"{out_dir}.log")  # the worker's progress and errors, kept for a failed run
+    log.parent.mkdir(parents=True, exist_ok=True)
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        with log.open("w", encoding="utf-8") as stderr:
+            done = subprocess.run(command, stdout=subprocess.PIPE, stderr=stderr, text=True,
+                                  timeout=timeout)
     except subprocess.TimeoutExpired:
-        return Run(0, backend, error=f"timed out after {timeout} s")
+        return Run(0, backend, error=f"timed out after {timeout} s (log: {log})")
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
-        return Run(0, backend, error=(done.stderr.strip().splitlines() or ["failed"])[-1])
+        last = (log.read_text(encoding="utf-8").strip().splitlines() or ["failed"])[-1]
+        return Run(0, backend, error=f"{last} (log: {log})")
     return Run(**json.loads(lines[-1]))
 
 
