@@ -248,3 +248,112 @@ def test_a_large_registry_s_error_comes_back_with_its_line(tmp_path):
     with pytest.raises(ClaimError, match="programme entry has no 'kind'") as raised:
         load_registry_compact(path, threshold=0)
     assert raised.value.line and raised.value.path == str(path)
+
+
+@pytest.fixture(scope="module")
+def large_registry(tmp_path_factory):
+    """A synthetic registry in kgbuild's layout, read whole as the reference."""
+    from kgbuild.registry import load_registry
+    from kgbuild.synthetic import generate
+
+    data = tmp_path_factory.mktemp("large") / "data"
+    generate(data, 600, seed=3)
+    path = data / "registry.yaml"
+    return path, path.read_text(encoding="utf-8"), load_registry(path)
+
+
+def _never_read_whole(monkeypatch) -> None:
+    """The pieces must be enough: reading the file whole (the fallback) fails the test."""
+    import kgbuild.registry as registry
+
+    monkeypatch.setattr(registry, "load_registry",
+                        lambda *args, **kwargs: pytest.fail("the registry was read whole"))
+
+
+def _same_registry(found, expected) -> None:
+    assert list(found.entities.items()) == list(expected.entities.items())  # same order too
+    assert [e.line for e in found.entities.values()] == [e.line for e in expected.entities.values()]
+
+
+@pytest.mark.parametrize("parts", [2, 3, 4])
+def test_a_large_registry_read_in_pieces_side_by_side_is_the_same_registry(large_registry,
+                                                                           parts, monkeypatch):
+    from kgbuild.registry import _pieces, load_registry_compact
+
+    path, text, expected = large_registry
+    assert len(_pieces(text, parts)) == parts  # it was cut
+    _never_read_whole(monkeypatch)
+    _same_registry(load_registry_compact(path, threshold=0, parts=parts), expected)
+
+
+def test_sections_in_another_order_keep_the_whole_file_s_order(large_registry, tmp_path,
+                                                               monkeypatch):
+    from kgbuild.registry import _pieces, load_registry, load_registry_compact
+
+    _, text, _ = large_registry
+    head, persons = text.split("persons:\n", 1)
+    persons, rest = persons.split("\norganisations:\n", 1)
+    reordered = head + "organisations:\n" + rest + "persons:\n" + persons + "\n"
+    path = tmp_path / "registry.yaml"
+    path.write_text(reordered, encoding="utf-8")
+    assert len(_pieces(reordered, 3)) == 3
+    expected = load_registry(path)
+    _never_read_whole(monkeypatch)
+    _same_registry(load_registry_compact(path, threshold=0, parts=3), expected)
+
+
+def _broken_near_the_end(text: str) -> list[tuple[str, str]]:
+    """Registries broken in their last piece, or across pieces, with the error to expect."""
+    lines = text.splitlines(keepends=True)
+    last = max(i for i, line in enumerate(lines) if line.startswith("  - id:"))
+    first_id = next(line for line in lines if line.startswith("  - id:"))
+    return [
+        ("".join(lines[:last + 1] + ["    labell: x\n"] + lines[last + 1:]), "labell"),
+        ("".join(lines[:last] + [first_id] + lines[last + 1:]), "duplicate id"),
+        ("".join(lines[:last + 1] + ["    label: [unclosed\n"] + lines[last + 1:]),
+         "malformed YAML"),
+        ("".join(lines[:last + 1] + ["    aliases: &a [x]\n"] + lines[last + 1:]), "anchors"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_an_error_in_any_piece_is_the_whole_file_s_error(large_registry, tmp_path, case):
+    from kgbuild.errors import KgbuildError
+    from kgbuild.registry import load_registry, load_registry_compact
+
+    _, text, _ = large_registry
+    broken, expected = _broken_near_the_end(text)[case]
+    path = tmp_path / "registry.yaml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(KgbuildError, match=expected) as whole:
+        load_registry(path)
+    with pytest.raises(KgbuildError, match=expected) as pieces:
+        load_registry_compact(path, threshold=0, parts=3)
+    assert (str(pieces.value), pieces.value.line) == (str(whole.value), whole.value.line)
+
+
+@pytest.mark.parametrize("layout", ["indented by four", "windows line ends", "sections twice",
+                                    "an empty section", "an entry without id first"])
+def test_another_layout_is_read_whole_with_the_same_result(large_registry, tmp_path, layout):
+    from kgbuild.errors import KgbuildError
+    from kgbuild.registry import _pieces, load_registry, load_registry_compact
+
+    _, text, _ = large_registry
+    changed = {
+        "indented by four": text.replace("\n  ", "\n    "),
+        "windows line ends": text.replace("\n", "\r\n"),
+        "sections twice": text + "persons:\n  - id: encore-une\n    label: Encore Une\n",
+        "an empty section": text.replace("\nposts:\n", "\nelections:\nposts:\n", 1),
+        "an entry without id first": text.replace("persons:\n  - id: ", "persons:\n  - id2: ", 1),
+    }[layout]
+    assert _pieces(changed, 3) is None or layout == "an entry without id first"
+    path = tmp_path / "registry.yaml"
+    path.write_text(changed, encoding="utf-8", newline="")
+    try:
+        expected = load_registry(path)
+    except KgbuildError as error:
+        with pytest.raises(type(error)) as raised:
+            load_registry_compact(path, threshold=0, parts=3)
+        assert (str(raised.value), raised.value.line) == (str(error), error.line)
+    else:
+        _same_registry(load_registry_compact(path, threshold=0, parts=3), expected)
