@@ -275,7 +275,7 @@ def test_a_failure_here_stops_the_child_instead_of_waiting_on_it(monkeypatch, tm
     import kgbuild.reader as reader
     from kgbuild.synthetic import generate
 
-    generate(tmp_path / "data", 120, seed=7, claims_per_source=4)
+    generate(tmp_path / "data", 120, seed=7, claims_per_source=2)  # > 50 files: forked readers
 
     def full(*args, **kwargs):
         raise OSError("no space left on device")

@@ -70,8 +70,10 @@ class _Receiver:
     def _receive(self) -> None:
         import queue
 
-        while True:
+        while not self._closed.is_set():
             try:
+                if not self._connection.poll(0.1):  # (so that close() is not kept waiting)
+                    continue
                 message = pickle.loads(self._connection.recv_bytes())
             except (EOFError, OSError):
                 message = None
