@@ -12,11 +12,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
 from kgbuild import build
-from kgbuild.errors import ClaimError
 from kgbuild.rdfio import to_turtle
 from kgbuild.vocab import KG, KGID, SCHEMA
 
-from .conftest import MINI_CLAIMS, SEED_DATA, write_mini_data
+from .conftest import SEED_DATA, write_mini_data
 
 MAHJOUBI = KGID["person/mounir-mahjoubi"]
 

@@ -26,7 +26,6 @@ def test_mapping_matches_the_golden_graph(case):
 
 
 def _lines(graph):
-    from rdflib import URIRef
 
     class Line(str):
         def n3(self):

@@ -4,10 +4,8 @@ marked proposed, reviewed claims win, and an unchanged article is not analysed t
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph
 
 from kgbuild import build, run_query, validate
-from kgbuild.vocab import KG, KGID
 
 from .conftest import source_metadata, write_mini_data
 
