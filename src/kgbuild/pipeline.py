@@ -69,6 +69,21 @@ class BuildResult:
 BACKENDS = ("memory", "oxigraph")
 
 
+class StageTimer:
+    """Runs a build's stages: says each one (``progress``) and keeps its wall time."""
+
+    def __init__(self, progress: Callable[[str], None] | None = None):
+        self.say = progress or (lambda message: None)
+        self.timings: dict[str, float] = {}
+
+    def __call__(self, name: str, message: str, work):
+        self.say(message)
+        began = time.perf_counter()
+        value = work()
+        self.timings[name] = round(time.perf_counter() - began, 3)
+        return value
+
+
 def build(data_dir: str | Path = "data", out_dir: str | Path | None = "build", *,
           progress: Progress | None = None, backend: str = "memory",
           **options) -> BuildResult:
@@ -88,15 +103,8 @@ def build(data_dir: str | Path = "data", out_dir: str | Path | None = "build", *
     if backend != "memory" or options:
         raise ValueError(f"backend {backend!r} is not valid: it must be in {BACKENDS}"
                          if backend != "memory" else f"unknown options {sorted(options)}")
-    say = progress or (lambda message: None)
-    timings: dict[str, float] = {}
-
-    def stage(name: str, message: str, work):
-        say(message)
-        began = time.perf_counter()
-        value = work()
-        timings[name] = round(time.perf_counter() - began, 3)
-        return value
+    stage = StageTimer(progress)
+    timings = stage.timings
 
     corpus = stage("load", f"Loading claims from {data_dir}", lambda: load_corpus(data_dir))
     if corpus.sources_without_claims:

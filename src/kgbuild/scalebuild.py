@@ -86,17 +86,10 @@ def build_oxigraph(data_dir: str | Path = "data", out_dir: str | Path | None = "
 
 
 def _build(data_dir, out_dir, progress, store_path, cache_dir):
-    from .pipeline import HEADER, BuildResult
+    from .pipeline import HEADER, BuildResult, StageTimer
 
-    say = progress or (lambda message: None)
-    timings: dict[str, float] = {}
-
-    def stage(name: str, message: str, work):
-        say(message)
-        began = time.perf_counter()
-        value = work()
-        timings[name] = round(time.perf_counter() - began, 3)
-        return value
+    stage = StageTimer(progress)
+    say, timings = stage.say, stage.timings
 
     if cache_dir is None and out_dir is not None:
         cache_dir = Path(out_dir) / "cache"
