@@ -185,6 +185,7 @@ def _pieces(text: str, parts: int) -> list[str] | None:
         cuts.append(cut + 1)  # the entry's first character
     if not cuts:
         return None
+
     def header_of(begin: int) -> tuple[int, str]:
         return max((h for h in headers if h[0] < begin), key=lambda h: h[0])
 

@@ -213,21 +213,4 @@ def summarise_store(store: ox.Store, report) -> dict:
     return counts
 
 
-def write_outputs(result, store: ox.Store, out_dir: Path, data_dir: Path) -> None:
-    """pipeline.write_outputs, with the two graphs streamed from the store; all or nothing."""
-    from .pipeline import HEADER
-
-    header = HEADER.format(data=data_dir.name or str(data_dir))
-    outputs = _Outputs(out_dir)
-    try:
-        outputs.write("graph", lambda f: write_turtle(store, f, DEFAULT, header=header))
-        outputs.write("inferred", lambda f: write_turtle(
-            store, f, INFERRED, header=header + "\n" + INFERRED_HEADER))
-        _write_reports(outputs, result)
-    except BaseException:
-        outputs.discard()
-        raise
-    result.outputs = outputs.commit()
-
-
-__all__ = ["build_oxigraph", "open_store", "summarise_store", "write_outputs"]
+__all__ = ["build_oxigraph", "open_store", "summarise_store"]
