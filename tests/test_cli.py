@@ -145,3 +145,149 @@ def test_every_command_has_help(run):
     for name, command in main.commands.items():
         assert command.help, f"command {name} has no help"
         assert run(name, "--help").exit_code == 0
+
+
+# -- backends: auto, memory, oxigraph; a store kept on disk -------------------------------------
+
+def test_build_chooses_the_memory_backend_for_a_small_folder_and_says_so(run, mini_data, tmp_path):
+    result = run("build", "--data", mini_data, "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert f"… Backend memory: {mini_data} weighs 1 kB (--backend to choose)" in result.stderr
+    assert "… Reasoning (OWL-RL)" in result.stderr
+
+
+def test_build_chooses_oxigraph_above_the_threshold(run, mini_data, tmp_path, monkeypatch):
+    monkeypatch.setattr("kgbuild.pipeline.AUTO_OXIGRAPH_FROM_BYTES", 100)
+    result = run("build", "--data", mini_data, "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert "… Backend oxigraph:" in result.stderr
+    assert "… Reasoning (the ontology's property chains, on the store)" in result.stderr
+
+
+def test_both_backends_write_the_same_graph_from_the_command_line(run, mini_data, tmp_path):
+    for backend in ("memory", "oxigraph"):
+        result = run("build", "-q", "--backend", backend, "--data", mini_data,
+                     "--out", tmp_path / backend)
+        assert result.exit_code == 0, result.output
+    def body(path):  # kg-inferred.ttl's header names the reasoner
+        return [line for line in path.read_text().splitlines() if not line.startswith("#")]
+
+    assert (tmp_path / "memory/kg.ttl").read_bytes() == (tmp_path / "oxigraph/kg.ttl").read_bytes()
+    assert body(tmp_path / "memory/kg-inferred.ttl") == body(tmp_path / "oxigraph/kg-inferred.ttl")
+    assert (tmp_path / "memory/summary.json").read_bytes() == \
+        (tmp_path / "oxigraph/summary.json").read_bytes()
+
+
+def test_the_oxigraph_build_s_outputs_get_the_usual_file_mode(run, mini_data, tmp_path):
+    import os
+
+    run("build", "-q", "--backend", "oxigraph", "--data", mini_data, "--out", tmp_path / "out")
+    mask = os.umask(0)
+    os.umask(mask)
+    modes = {path.name: path.stat().st_mode & 0o777 for path in (tmp_path / "out").iterdir()
+             if path.is_file()}
+    assert len(modes) == 6 and set(modes.values()) == {0o666 & ~mask}
+
+
+def test_a_store_kept_by_the_build_answers_the_queries_as_the_turtle_files_do(run, mini_data,
+                                                                               tmp_path):
+    out, store = tmp_path / "out", tmp_path / "store"
+    result = run("build", "-q", "--store", store, "--data", mini_data, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(f"Store kept in {store}/: kgbuild query NAME --store {store}\n")
+    files = ["--graph", out / "kg.ttl", "--graph", out / "kg-inferred.ttl"]
+    answers = {}
+    for args in (["mandates"], ["persons"], ["holders", "-p", "post=secretaire-etat-mer"]):
+        from_store = run("query", *args, "--format", "csv", "--store", store)
+        from_files = run("query", *args, "--format", "csv", *files)
+        assert from_store.exit_code == from_files.exit_code == 0, from_store.output
+        assert from_store.stdout == from_files.stdout
+        answers[args[0]] = from_store.stdout.splitlines()
+    assert answers["mandates"][1].startswith(
+        "Claire Vasseur,secrétaire d'État chargé de la Mer,Gouvernement,2020-05,,Paul Marin,")
+    assert answers["holders"] == ["person,start,end,state,match,source",
+                                  "Claire Vasseur,2020-05,,,,mini"]
+
+
+def test_a_second_build_into_the_same_store_replaces_its_graph(run, mini_data, tmp_path):
+    store = tmp_path / "store"
+    for _ in range(2):
+        assert run("build", "-q", "--store", store, "--data", mini_data,
+                   "--out", tmp_path / "out").exit_code == 0
+    rows = run("query", "mandates", "--format", "csv", "--store", store).stdout.splitlines()
+    assert len(rows) == 2  # the header and one mandate, not two copies
+
+
+def test_the_store_is_not_put_in_a_folder_that_holds_other_files(run, mini_data, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me\n")
+    result = run("build", "-q", "--store", mine, "--data", mini_data, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {mine}: this folder is not empty and holds no Oxigraph store: the build would "
+        "empty it\n  hint: give a new or empty folder, or the one of an earlier "
+        "`kgbuild build --store`\n")
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+
+def test_store_with_the_memory_backend_is_a_usage_error(run, mini_data, tmp_path):
+    result = run("build", "--backend", "memory", "--store", tmp_path / "s", "--data", mini_data)
+    assert result.exit_code == 2
+    assert result.output.endswith("Error: --store needs --backend oxigraph (or auto)\n")
+    assert not (tmp_path / "s").exists()
+
+
+def test_querying_a_folder_without_a_store_says_how_to_make_one(run, tmp_path):
+    result = run("query", "mandates", "--store", tmp_path)
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {tmp_path}: no Oxigraph store here\n"
+                             "  hint: build one with `kgbuild build --store DIR`, or query the "
+                             "Turtle files with --graph\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--store", "s", "--graph", "kg.ttl"], "Error: --store cannot be used with --graph\n"),
+    (["--store", "s", "--endpoint", "http://e.test/q"],
+     "Error: --endpoint cannot be used with --store\n"),
+])
+def test_a_store_with_another_graph_is_a_usage_error(run, args, message):
+    result = run("query", "mandates", *args)
+    assert result.exit_code == 2
+    assert result.output.endswith(message)
+
+
+def test_querying_malformed_turtle_names_the_file_and_line(run, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix a: <http://a.test/> .\na:x a:y a:z .\na:x a:y "open .\n')
+    result = run("query", "mandates", "--graph", bad)
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {bad}:3: malformed Turtle: Unexpected end of file "
+                             "(column 9)\n"
+                             "  hint: check the statement on this line and the one before\n")
+
+
+@pytest.mark.parametrize("name, message", [
+    ("kg.rdf", "'.rdf' files are not read here\n  hint: give Turtle (.ttl) or N-Triples (.nt)\n"),
+    ("none.ttl", "file not found\n  hint: check the path\n"),
+])
+def test_querying_a_missing_or_refused_file_says_which(run, tmp_path, name, message):
+    if name.endswith(".rdf"):
+        (tmp_path / name).write_text("<rdf:RDF/>\n")
+    result = run("query", "mandates", "--graph", tmp_path / name)
+    assert result.exit_code == 2
+    assert result.output == f"Error: {tmp_path / name}: {message}"
+
+
+def test_a_store_another_process_holds_is_an_error_that_says_so(run, mini_data, tmp_path):
+    import pyoxigraph
+
+    held = pyoxigraph.Store(str(tmp_path / "store"))  # as a server or a running build would
+    result = run("build", "-q", "--store", tmp_path / "store", "--data", mini_data,
+                 "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {tmp_path / 'store'}: cannot open the store: ")
+    assert result.output.endswith("  hint: another process (a build, a query, a server) may "
+                                  "have it open\n")
+    assert not (tmp_path / "out").exists()
+    del held

@@ -225,8 +225,8 @@ def test_errors_exit_2_with_a_message(run, graph_args, args, message):
     (["holders", "-p", "post=a", "-p", "post=b"],
      "Error: Invalid value for '--param': 'post' is given twice\n"),
     (["--file", "x.rq", "mandates"], "Error: --file cannot be used with 'mandates'\n"),
-    (["--format", "csv", "list"], "Error: --param, --graph, --endpoint and --format run a query; "
-                                  "they cannot be used with 'list'\n"),
+    (["--format", "csv", "list"], "Error: --param, --graph, --store, --endpoint and --format run a "
+                                  "query; they cannot be used with 'list'\n"),
     (["mandates", "--graph", "kg.ttl", "--endpoint", "http://e.test/sparql"],
      "Error: --endpoint cannot be used with --graph\n"),
     (["mandates", "--format", "xml"], "Error: Invalid value for '--format': 'xml' is not one of "

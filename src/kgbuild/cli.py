@@ -41,27 +41,59 @@ def main():
               show_default=True, help="Folder with registry.yaml, sources/ and claims/.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT_DIR,
               show_default=True, help="Folder for kg.ttl, kg-inferred.ttl and the reports.")
+@click.option("--backend", type=click.Choice(["auto", *pipeline.BACKENDS]), default="auto",
+              show_default=True,
+              help="memory: rdflib, owlrl and pyshacl (the reference); oxigraph: the same "
+                   "outputs from an Oxigraph store, for thousands of sources; auto: oxigraph "
+                   f"when registry.yaml and the claim files weigh more than "
+                   f"{pipeline.AUTO_OXIGRAPH_FROM_BYTES // 1000} kB.")
+@click.option("--store", "store_path", type=click.Path(path_type=Path, file_okay=False),
+              default=None, metavar="DIR",
+              help="Keep the Oxigraph store on disk in DIR, for `kgbuild query --store DIR` "
+                   "(no parsing before each query). Implies --backend oxigraph.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
 @library_errors
-def build(data_dir: Path, out_dir: Path, quiet: bool):
+def build(data_dir: Path, out_dir: Path, backend: str, store_path: Path | None, quiet: bool):
     """Build the graph from the claim files, reason, validate and write the outputs.
 
     Checks that every quote occurs verbatim in its source, maps the claims to RDF with their
     provenance, writes the asserted graph (kg.ttl), its OWL-RL entailments (kg-inferred.ttl) and
     the SHACL report (report.txt, report.ttl, report.json). Outputs are replaced all at once: a
-    failed build leaves the previous ones untouched.
+    failed build leaves the previous ones untouched. Both backends write the same files.
     """
-    result = pipeline.build(data_dir, out_dir, progress=progress_printer(quiet))
-    if not quiet:
+    if store_path is not None:
+        if backend == "memory":
+            raise click.UsageError("--store needs --backend oxigraph (or auto)")
+        backend = "oxigraph"
+    chosen = pipeline.choose_backend(data_dir, backend)
+    say = progress_printer(quiet)
+    if say and backend == "auto":
+        say(f"Backend {chosen}: {data_dir} weighs "
+            f"{pipeline.data_weight(data_dir) / 1000:,.0f} kB (--backend to choose)")
+    options = {"store_path": store_path} if store_path is not None else {}
+    code = _build_and_report(data_dir, out_dir, say, chosen, options, store_path)
+    if store_path is not None:
+        import gc
+
+        gc.collect()  # the result's rdflib graphs hold cycles: this closes the store on disk
+    sys.exit(code)
+
+
+def _build_and_report(data_dir, out_dir, say, backend, options, store_path) -> int:
+    """Build, print what was built; the exit code. The store on disk is closed on return."""
+    result = pipeline.build(data_dir, out_dir, progress=say, backend=backend, **options)
+    if say:
         click.echo("… Done in " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds
                                             in result.timings.items()), err=True)
     for path in result.corpus.ignored_proposals:
         click.echo(f"Note: {path} ignored: its source has reviewed claims", err=True)
     click.echo(format_summary(result.summary, out_dir))
+    if store_path is not None:
+        click.echo(f"Store kept in {store_path}/: kgbuild query NAME --store {store_path}")
     if not result.conforms:
         click.echo("", err=True)
         click.echo(result.report.text(), err=True)
-    sys.exit(EXIT_OK if result.conforms else EXIT_NOT_CONFORMANT)
+    return EXIT_OK if result.conforms else EXIT_NOT_CONFORMANT
 
 
 def format_summary(summary: dict, out_dir: Path) -> str:

@@ -465,7 +465,9 @@ def run_query(query: SavedQuery | str | Path, graph=None, params: Mapping[str, s
                                   "an endpoint URL")
         paths = default_graph_files() if graph is None else (
             [graph] if isinstance(graph, (str, Path)) else list(graph))
-        graph = load_graph(paths)
+        from .store import load_files
+
+        graph = load_files(paths)  # Oxigraph parses and queries in seconds what rdflib takes minutes to
 
     def execute(text: str, bindings: Mapping[str, object], where: str = "") -> QueryResult:
         if endpoint is not None:
@@ -523,6 +525,22 @@ def _syntax_error(exc: Exception, where: str) -> QueryError:
                       hint="check the query near that position")
 
 
+def _oxigraph_syntax_error(text: str, exc: SyntaxError, where: str) -> QueryError:
+    """The error rdflib's parser gives (it names the line and column of the user's own text and
+    what it expected there), or Oxigraph's where rdflib reads the query."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        prepareQuery(text)
+    except ParseException as rdflib_exc:
+        return _syntax_error(rdflib_exc, where)
+    except Exception:  # noqa: S110 - rdflib cannot translate it: Oxigraph's message it is
+        pass
+    return QueryError(f"{where}SPARQL syntax error: {exc}",
+                      hint="check the query near that position")
+
+
 def _run_rdflib(graph: Graph, text: str, bindings: Mapping[str, object],
                 where: str = "") -> QueryResult:
     from pyparsing import ParseException
@@ -556,7 +574,7 @@ def _run_oxigraph(store, text: str, bindings: Mapping[str, object],
         # the union: kgbuild.store keeps the entailments in a named graph
         solutions = store.query(with_values(text, bindings), use_default_graph_as_union=True)
     except SyntaxError as exc:
-        raise QueryError(f"{where}SPARQL syntax error: {exc}") from None
+        raise _oxigraph_syntax_error(text, exc, where) from None
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
         raise QueryError("only SELECT queries are run")
     names = tuple(v.value for v in solutions.variables)

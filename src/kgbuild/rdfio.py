@@ -190,7 +190,7 @@ def write_all_atomic(files: dict) -> None:
             handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                             dir=path.parent)
             temps.append((temp, path))
-            os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600: give the usual mode
+            os.chmod(temp, usual_file_mode())  # mkstemp makes 0600
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
@@ -209,7 +209,20 @@ def write_all_atomic(files: dict) -> None:
         _fsync_dir(folder)
 
 
+def usual_file_mode() -> int:
+    """The mode ``open()`` gives a new file (0o666 less the umask), for the temporary files that
+    ``mkstemp`` makes 0600: outputs renamed from them are then readable as any other file."""
+    return 0o666 & ~_umask()
+
+
 def _umask() -> int:
+    try:  # Linux says it without changing it: os.umask would, for a moment, for every thread
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
     mask = os.umask(0)
     os.umask(mask)
     return mask

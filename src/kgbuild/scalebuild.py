@@ -34,9 +34,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import InputError
 from .incremental import UnitCache
 from .reader import map_in_reader
-from .rdfio import _fsync_dir
+from .rdfio import _fsync_dir, usual_file_mode
 from .memory import give_back_freed_memory, use_few_arenas
 from .rules import Expander, compile_rules, infer_store
 from .shaclsparql import validate_store
@@ -48,11 +49,23 @@ INFERRED_HEADER = ("OWL-RL entailments about the entities of kg.ttl, not stated 
 
 
 def open_store(store_path: str | Path | None = None) -> ox.Store:
-    """An empty store: in memory, or on disk at ``store_path`` (emptied if it holds one)."""
+    """An empty store: in memory, or on disk at ``store_path`` (emptied if it holds one; a
+    folder that holds other files is refused)."""
     if store_path is None:
         return ox.Store()
-    Path(store_path).mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(store_path))
+    folder = Path(store_path)
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / "CURRENT").is_file():
+        raise InputError("this folder is not empty and holds no Oxigraph store: the build "
+                         "would empty it", path=str(folder),
+                         hint="give a new or empty folder, or the one of an earlier "
+                              "`kgbuild build --store`")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        store = ox.Store(str(store_path))
+    except OSError as exc:
+        raise InputError(f"cannot open the store: {exc}", path=str(folder),
+                         hint="another process (a build, a query, a server) may have it open"
+                         ) from None
     store.clear()
     return store
 
@@ -166,6 +179,7 @@ class _Outputs:
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                         dir=self.out_dir)
         self.temps[name] = (temp, target)
+        os.chmod(temp, usual_file_mode())
         with os.fdopen(handle, "wb") as stream:
             writer(stream)
             stream.flush()

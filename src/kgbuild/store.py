@@ -338,6 +338,69 @@ def load_graph(graph: Graph, store: ox.Store | None = None, graph_name=DEFAULT) 
     return store
 
 
+_FILE_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
+                 ".n3": ox.RdfFormat.N3}
+
+
+def load_files(paths, store: ox.Store | None = None) -> ox.Store:
+    """The triples of Turtle (``.ttl``, ``.n3``) or N-Triples (``.nt``) files, all in the default
+    graph of (a new, in-memory) store.
+
+    Parsed by Oxigraph: the 4.9 million triples of a 100,000-mandate build load in seconds, where
+    rdflib takes minutes. Raises :class:`kgbuild.errors.RdfSyntaxError` naming the file and line
+    of a missing, refused or malformed file (the other formats are refused as
+    :func:`kgbuild.rdfio.parse_rdf` refuses them).
+    """
+    from pathlib import Path
+
+    from .errors import RdfSyntaxError
+
+    store = store if store is not None else ox.Store()
+    for path in map(Path, paths):
+        if not path.is_file():
+            raise RdfSyntaxError("file not found", path=str(path), hint="check the path")
+        rdf_format = _FILE_FORMATS.get(path.suffix.lower())
+        if rdf_format is None:
+            raise RdfSyntaxError(f"'{path.suffix or path.name}' files are not read here",
+                                 path=str(path), hint="give Turtle (.ttl) or N-Triples (.nt)")
+        try:
+            store.bulk_load(path=str(path), format=rdf_format)
+        except SyntaxError as exc:
+            raise RdfSyntaxError(f"malformed {rdf_format.name}: {_parser_message(exc)}",
+                                 path=str(path), line=exc.lineno,
+                                 hint="check the statement on this line and the one before"
+                                 ) from None
+    return store
+
+
+def open_built_store(path) -> ox.Store:
+    """The on-disk store ``kgbuild build --store DIR`` kept, opened read-only (queries start at
+    once: nothing is parsed). Raises :class:`kgbuild.errors.InputError` if ``path`` holds none."""
+    from pathlib import Path
+
+    from .errors import InputError
+
+    folder = Path(path)
+    if not (folder / "CURRENT").is_file():
+        raise InputError("no Oxigraph store here", path=str(folder),
+                         hint="build one with `kgbuild build --store DIR`, or query the Turtle "
+                              "files with --graph")
+    try:
+        return ox.Store.read_only(str(folder))
+    except OSError as exc:
+        raise InputError(f"cannot open the store: {exc}", path=str(folder)) from None
+
+
+def _parser_message(exc: SyntaxError) -> str:
+    """Oxigraph's message without its position (the error names the line), column kept."""
+    message = str(exc.msg)
+    where, colon, what = message.partition(": ")
+    if colon and where.startswith("Parser error"):
+        column = f" (column {exc.offset})" if exc.offset else ""
+        return what + column
+    return message
+
+
 def read_graph(store: ox.Store, graphs=(DEFAULT,)) -> Graph:
     """The triples of ``graphs`` of ``store`` in a new in-memory rdflib Graph."""
     graphs = (graphs,) if not isinstance(graphs, (tuple, list)) else graphs
@@ -368,5 +431,5 @@ def to_turtle(store: ox.Store, graph_name=DEFAULT, *, header: str | None = None)
 __all__ = ["DEFAULT", "INFERRED", "UNION", "NTriples", "NTriplesTerms", "OxigraphStore",
            "StoreWriter",
            "count_triples", "load_ntriples",
-           "from_oxigraph", "graph_view", "load_graph", "read_graph", "to_oxigraph",
+           "from_oxigraph", "graph_view", "load_files", "open_built_store", "load_graph", "read_graph", "to_oxigraph",
            "to_turtle", "turtle_blocks", "write_turtle"]

@@ -2,7 +2,8 @@
 
     kgbuild query list
     kgbuild query show NAME
-    kgbuild query NAME [--param NAME=VALUE ...] [--graph FILE ...] [--format FORMAT]
+    kgbuild query NAME [--param NAME=VALUE ...] [--graph FILE ... | --store DIR | --endpoint URL]
+                       [--format FORMAT]
     kgbuild query --file my.rq [--param NAME=VALUE ...] [--graph FILE ...] [--format FORMAT]
 
 ``list`` and ``show`` are subcommands; any other word names a saved query (so no saved query may
@@ -37,6 +38,10 @@ def run_options(function):
                      type=click.Path(path_type=Path, dir_okay=False),
                      help="Turtle file to query; repeat to merge several (default: "
                           "build/kg.ttl and build/kg-inferred.ttl, from `kgbuild build`)."),
+        click.option("--store", "store_dir", metavar="DIR",
+                     type=click.Path(path_type=Path, file_okay=False),
+                     help="Run on the Oxigraph store that `kgbuild build --store DIR` kept "
+                          "(opened read-only; nothing to parse first)."),
         click.option("--endpoint", metavar="URL",
                      help="Run on this SPARQL 1.1 endpoint instead of a local graph."),
         click.option("--format", "output_format", type=click.Choice(FORMATS), default=None,
@@ -60,11 +65,19 @@ def _parse_params(pairs) -> dict[str, str]:
     return params
 
 
-def _run(query, folder, params, graphs, endpoint, output_format) -> None:
-    if endpoint and graphs:
-        raise click.UsageError("--endpoint cannot be used with --graph")
-    result = library.run_query(query, list(graphs) or None, _parse_params(params),
-                               endpoint=endpoint, folder=folder)
+def _run(query, folder, params, graphs, store_dir, endpoint, output_format) -> None:
+    given = [name for name, value in (("--graph", graphs), ("--store", store_dir),
+                                      ("--endpoint", endpoint)) if value]
+    if len(given) > 1:
+        raise click.UsageError(f"{given[-1]} cannot be used with {given[0]}")
+    graph = list(graphs) or None
+    if store_dir is not None:
+        from ..store import open_built_store
+
+        library.get_query(query, folder)  # an unknown query is said before the store opens
+        graph = open_built_store(store_dir)
+    result = library.run_query(query, graph, _parse_params(params), endpoint=endpoint,
+                               folder=folder)
     output_format = output_format or "table"
     text = {"table": result.to_table, "csv": result.to_csv, "tsv": result.to_tsv,
             "json": result.to_json}[output_format]()
@@ -107,11 +120,11 @@ def _saved_query_command(name: str, saved: library.SavedQuery | None) -> click.C
     @run_options
     @click.pass_context
     @library_errors
-    def run_saved(ctx, params, graphs, endpoint, output_format):
+    def run_saved(ctx, params, graphs, store_dir, endpoint, output_format):
         group = ctx.parent.params
         _run(name, group.get("queries_dir"), group["params"] + params,
-             graphs or group["graphs"], endpoint or group["endpoint"],
-             output_format or group["output_format"])
+             graphs or group["graphs"], store_dir or group["store_dir"],
+             endpoint or group["endpoint"], output_format or group["output_format"])
 
     return run_saved
 
@@ -149,7 +162,7 @@ def _param_summary(param: library.Param) -> str:
 @run_options
 @click.pass_context
 @library_errors
-def query(ctx, query_file, queries_dir, params, graphs, endpoint, output_format):
+def query(ctx, query_file, queries_dir, params, graphs, store_dir, endpoint, output_format):
     """Run a saved SPARQL query (or --file FILE) on the built graph; print its rows.
 
     \b
@@ -158,21 +171,23 @@ def query(ctx, query_file, queries_dir, params, graphs, endpoint, output_format)
       kgbuild query holders -p post=president-cnnum -p date=2017
       kgbuild query mandates --format csv        SPARQL 1.1 CSV (also tsv, json)
       kgbuild query --file my.rq                 your own query
+      kgbuild query mandates --store build/store  the store of `kgbuild build --store`
 
     Parameters are typed and bound, never pasted into the query. Dates are YYYY, YYYY-MM or
     YYYY-MM-DD and stand for the whole year, month or day. Exit code 2 for an unknown query,
     a bad parameter, bad SPARQL or a missing build.
     """
-    run_given = bool(params or graphs or endpoint or output_format)
+    run_given = bool(params or graphs or store_dir or endpoint or output_format)
     if ctx.invoked_subcommand is None:
         if query_file is None:
             raise click.UsageError("give a saved query NAME, `list`, `show NAME` or --file FILE "
                                    "(`kgbuild query list` shows the names)")
-        _run(query_file, queries_dir, params, graphs, endpoint, output_format)
+        _run(query_file, queries_dir, params, graphs, store_dir, endpoint, output_format)
     elif query_file is not None:
         raise click.UsageError(f"--file cannot be used with '{ctx.invoked_subcommand}'")
     elif ctx.invoked_subcommand in ("list", "show") and run_given:
-        raise click.UsageError(f"--param, --graph, --endpoint and --format run a query; "
+        raise click.UsageError(f"--param, --graph, --store, --endpoint and --format run a "
+                               f"query; "
                                f"they cannot be used with '{ctx.invoked_subcommand}'")
 
 
