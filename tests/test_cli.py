@@ -62,6 +62,29 @@ def test_build_exits_1_and_names_the_claim_when_the_data_violates_the_shapes(run
     assert (tmp_path / "out" / "report.txt").exists()
 
 
+def test_a_long_report_is_cut_on_the_terminal_and_whole_in_report_txt(run, tmp_path,
+                                                                     monkeypatch):
+    contradiction = MINI_CLAIMS + """\
+  - id: vasseur-mer-other-start
+    type: mandate
+    holder: claire-vasseur
+    post: secretaire-etat-mer
+    start: 2020-06
+    quotes:
+      - "Claire Vasseur quitte le ministère."
+"""
+    data = write_mini_data(tmp_path, claims=contradiction)
+    monkeypatch.setattr("kgbuild.cli.REPORT_SHOWN", 0)
+    result = run("build", "--quiet", "--data", data, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    out = tmp_path / "out"
+    assert result.stderr == ("\nValidation: does not conform (1 violation, 0 warnings)\n\n"
+                             f"… and 1 more result: all of them in {out}/report.txt "
+                             "(report.json for tools)\n")
+    assert "Violation: kgid:mandate/claire-vasseur--secretaire-etat-mer" in \
+        (out / "report.txt").read_text()
+
+
 def test_build_exits_2_with_file_line_and_hint_on_bad_input(run, tmp_path):
     data = write_mini_data(tmp_path, claims=MINI_CLAIMS.replace("2021-06-03", "2019-02-30"))
     result = run("build", "--quiet", "--data", data, "--out", tmp_path / "out")

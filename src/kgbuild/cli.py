@@ -17,6 +17,9 @@ from .commands import library_errors
 EXIT_OK, EXIT_NOT_CONFORMANT, EXIT_INPUT = 0, 1, 2
 
 
+REPORT_SHOWN = 20  # results of a failed build printed on the terminal; report.txt has them all
+
+
 def progress_printer(quiet: bool):
     if quiet:
         return None
@@ -92,7 +95,10 @@ def _build_and_report(data_dir, out_dir, say, backend, options, store_path) -> i
         click.echo(f"Store kept in {store_path}/: kgbuild query NAME --store {store_path}")
     if not result.conforms:
         click.echo("", err=True)
-        click.echo(result.report.text(), err=True)
+        text = result.report.text(limit=REPORT_SHOWN).rstrip("\n")
+        if len(result.report.results) > REPORT_SHOWN and out_dir is not None:
+            text += f": all of them in {out_dir}/report.txt (report.json for tools)"
+        click.echo(text, err=True)
     return EXIT_OK if result.conforms else EXIT_NOT_CONFORMANT
 
 

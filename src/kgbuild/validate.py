@@ -180,10 +180,12 @@ class ValidationReport:
         verdict = "conforms" if self.conforms else "does not conform"
         return f"{verdict} ({', '.join(counts)})"
 
-    def text(self) -> str:
-        """The report for people: a summary line, then one block per result."""
+    def text(self, limit: int | None = None) -> str:
+        """The report for people: a summary line, then one block per result (the first
+        ``limit`` ones, and how many more there are)."""
         lines = [f"Validation: {self.summary()}"]
-        for result in self.results:
+        shown = self.results if limit is None else self.results[:limit]
+        for result in shown:
             lines.append("")
             lines.append(f"{result.severity}: {_curie(result.focus)}")
             if result.path is not None:
@@ -195,6 +197,9 @@ class ValidationReport:
                 lines.append(f"  value:      {_curie(result.value)}")
             where = ", ".join(result.locations) if result.locations else "unknown"
             lines.append(f"  claims:     {where}")
+        if len(shown) < len(self.results):
+            more = len(self.results) - len(shown)
+            lines += ["", f"… and {more:,} more result{'s' if more != 1 else ''}"]
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
