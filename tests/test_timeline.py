@@ -216,3 +216,103 @@ def test_timeline_without_a_graph_says_to_build(tmp_path):
 def test_timeline_needs_an_output(graph_file):
     result = invoke("--graph", graph_file)
     assert result.exit_code == 2 and "Missing option '-o' / '--output'" in result.stderr
+
+
+# -- one person of a large graph, read through Oxigraph ------------------------------------------
+
+SEED_PERSONS = ["Mounir Mahjoubi", "benoit thieulin", "person:kat-borlongan", "sundar-pichai",
+                "François Hollande", "Emmanuel Macron", "Mounir Majhoubi"]
+
+
+@pytest.fixture(scope="module")
+def seed_store(seed_build):
+    from kgbuild.store import load_files
+
+    return load_files([seed_build.outputs["graph"]])
+
+
+@pytest.fixture(scope="module")
+def kept_store(tmp_path_factory):
+    """A store as `kgbuild build --store` keeps it: the entailments in a named graph."""
+    from kgbuild import build
+
+    from .conftest import SEED_DATA
+
+    folder = tmp_path_factory.mktemp("kept")
+    return build(SEED_DATA, folder / "out", backend="oxigraph", store_path=folder / "store").store
+
+
+@pytest.mark.parametrize("name", SEED_PERSONS)
+@pytest.mark.parametrize("store", ["seed_store", "kept_store"])
+def test_a_person_read_from_a_store_is_drawn_as_from_the_whole_graph(seed_graph, request,
+                                                                   store, name):
+    from kgbuild.timeline import person_graph
+
+    part = person_graph(request.getfixturevalue(store), name)
+    assert len(part) < len(seed_graph) / 4
+    for lang in ("en", "fr"):
+        whole = render_timeline(seed_graph, person=name, lang=lang)
+        drawn = render_timeline(part, person=name, lang=lang)
+        assert drawn.content == whole.content
+        assert drawn.report.text() == whole.report.text()
+
+
+def test_a_person_the_store_does_not_know_is_refused_as_by_the_whole_graph(seed_graph,
+                                                                          seed_store):
+    from kgbuild.timeline import person_graph
+
+    with pytest.raises(ExportError) as from_store:
+        person_graph(seed_store, "Cédric O")
+    with pytest.raises(ExportError) as from_graph:
+        resolve_person(seed_graph, "Cédric O")
+    assert str(from_store.value) == str(from_graph.value)
+
+
+def test_timeline_of_a_person_from_a_kept_store(seed_build, kept_store, tmp_path):
+    folder = tmp_path / "store"
+    kept_store.backup(str(folder))  # a copy: the fixture's store stays open
+    target, whole = tmp_path / "t.svg", tmp_path / "whole.svg"
+    result = invoke("--store", folder, "--person", "Mounir Mahjoubi", "-o", target)
+    assert result.exit_code == 0, result.output
+    invoke("--graph", seed_build.outputs["graph"], "--person", "Mounir Mahjoubi", "-o", whole)
+    assert target.read_bytes() == whole.read_bytes()
+    assert result.stderr == (f"Wrote {target}\nTimeline (SVG): persons: 1, mandates: 2, "
+                             "candidacies: 1\n")
+
+
+@pytest.mark.parametrize("args", [[], ["--graph", "kg.ttl", "--person", "x"]])
+def test_timeline_from_a_store_needs_a_person_and_no_graph(tmp_path, args):
+    result = invoke("--store", tmp_path, *args, "-o", tmp_path / "t.svg")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("Error: --store needs --person, and cannot be used with "
+                                  "--graph\n")
+
+
+def test_an_unknown_name_among_many_persons_suggests_the_closest():
+    many = PREFIXES + "".join(
+        f'person:p{i} a schema:Person ; skos:prefLabel "{name}"@fr .\n'
+        for i, name in enumerate(["Anne Dupont", "Jeanne Martin", "Paul Durand", "Luc Petit",
+                                  "Marie Leroy", "Claire Moreau", "Jean Simon", "Louis Michel",
+                                  "Julie Garcia", "Hugo David", "Emma Bertrand", "Léa Roux",
+                                  "Tom Vincent"]))
+    graph = parse_rdf(many)
+    with pytest.raises(ExportError) as caught:
+        resolve_person(graph, "Jeanne Martine")
+    assert caught.value.hint == "did you mean Jeanne Martin (p1)?"
+    with pytest.raises(ExportError) as caught:
+        resolve_person(graph, "Xavier Zorro")
+    assert caught.value.hint == ("none of the 13 persons is named so; "
+                                 "`kgbuild query persons` lists them all")
+
+
+@pytest.mark.parametrize("name", ["kat-borlongan", "person:kat-borlongan",
+                                  "<https://w3id.org/kgbuild/id/person/kat-borlongan>"])
+def test_an_id_is_looked_up_without_reading_every_name(seed_store, monkeypatch, name):
+    from kgbuild import timeline
+
+    def refuse(*args):
+        raise AssertionError("every person's names were read")
+
+    monkeypatch.setattr(timeline, "resolve_person", refuse)
+    part = timeline.person_graph(seed_store, name)
+    assert KGID["person/kat-borlongan"] in set(part.subjects())

@@ -15,9 +15,11 @@ The same graph gives the same bytes: the SVG has no date and a fixed hash salt.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -28,8 +30,9 @@ from .export import (Candidacy, Export, ExportReport, Mandate, clean, label, loc
                      read_candidacies, read_mandates)
 from .registry import normalise_name
 from .rdfio import parse_rdf, term_text
-from .vocab import SCHEMA
+from .vocab import KGID, SCHEMA
 
+SPARQL_DIR = Path(__file__).resolve().parent / "sparql"
 IMAGE_FORMATS = ("svg", "png")
 LANGUAGES = ("en", "fr")
 TEXT = {
@@ -103,14 +106,80 @@ def resolve_person(graph: Graph, name: str) -> URIRef:
         normalise_name(str(n)) == key for predicate in (SKOS.prefLabel, SKOS.altLabel,
                                                         SKOS.hiddenLabel)
         for n in graph.objects(p, predicate))]
-    known = ", ".join(f"{label(graph, p)} ({local_id(p)})" for p in persons) or "none"
     if len(found) == 1:
         return found[0]
     if found:
         raise ExportError(f"'{name}' names {len(found)} persons: "
                           + ", ".join(local_id(p) for p in found),
                           hint="give the person's id instead")
-    raise ExportError(f"unknown person '{name}'", hint=f"known persons: {known}")
+    raise ExportError(f"unknown person '{name}'", hint=_known_persons(graph, persons, key))
+
+
+LISTED_PERSONS = 12  # an unknown name lists the known persons up to this many, else the closest
+
+
+def _known_persons(graph: Graph, persons: list, key: str) -> str:
+    named = [f"{label(graph, p)} ({local_id(p)})" for p in persons]
+    if len(persons) <= LISTED_PERSONS:
+        return "known persons: " + (", ".join(named) or "none")
+    by_name = {normalise_name(label(graph, p)): text for p, text in zip(persons, named)}
+    close = difflib.get_close_matches(key, by_name, n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + ", ".join(by_name[c] for c in close) + "?"
+    return (f"none of the {len(persons):,} persons is named so; "
+            "`kgbuild query persons` lists them all")
+
+
+def person_graph(store, name: str) -> Graph:
+    """The part of a large graph that the timeline of one person draws, read from a
+    ``pyoxigraph.Store`` (built with ``--store``, or Turtle loaded by
+    :func:`kgbuild.store.load_files`): the person, their mandates and candidacies, and the posts
+    and elections these name (``sparql/person-timeline.rq``). ``name`` resolves as
+    :func:`resolve_person` resolves it in the whole graph, with the same errors, so
+    ``render_timeline(person_graph(store, name), person=name)`` draws the same picture as the
+    whole graph does, without loading it into rdflib (minutes at 100,000 mandates).
+    """
+    from .query import load_query_file, run_query
+
+    chosen = _person_by_id(store, name)
+    if chosen is None:  # a name: matched against every person's, as in the whole graph
+        persons = Graph()
+        for person, predicate, label_ in run_query(
+                load_query_file(SPARQL_DIR / "person-names.rq"), store).rows:
+            persons.add((person, RDF.type, SCHEMA.Person))
+            if predicate is not None:
+                persons.add((person, predicate, label_))
+        chosen = resolve_person(persons, name)
+    part = Graph()
+    for triple in run_query(load_query_file(SPARQL_DIR / "person-timeline.rq"), store,
+                            {"person": f"<{chosen}>"}).rows:
+        part.add(triple)
+    return part
+
+
+def _person_by_id(store, name: str) -> URIRef | None:
+    """The person ``name`` is the IRI, ``person:ID`` or ID of, if the store has them: what
+    :func:`resolve_person` tries first, looked up without reading every person's names."""
+    import pyoxigraph as ox
+
+    from .rdfio import WRITE_PREFIXES
+
+    wanted = name.strip()
+    prefix, _, local = wanted.partition(":")
+    candidates = {wanted, wanted[1:-1] if wanted.startswith("<") else wanted,
+                  f"{KGID}person/{wanted}"}
+    if prefix in WRITE_PREFIXES:
+        candidates.add(WRITE_PREFIXES[prefix] + local)
+    found = []
+    for iri in candidates:
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            continue  # not an IRI: a name
+        if next(iter(store.quads_for_pattern(node, ox.NamedNode(str(RDF.type)),
+                                             ox.NamedNode(str(SCHEMA.Person)))), None):
+            found.append(URIRef(iri))
+    return min(found, key=str) if found else None
 
 
 def timeline_rows(graph: Graph, person: str | None = None, *,

@@ -120,24 +120,46 @@ def export_quickstatements(graph_path, qs_format, target, create_missing, output
               help="Only this person: an id, an IRI, or a label, alias or misspelling "
                    "(case and accents ignored).")
 @graph_option
+@click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None, metavar="DIR",
+              help="Read the person from the store `kgbuild build --store DIR` kept (needs "
+                   "--person).")
 @click.option("--lang", type=click.Choice(("en", "fr")), default="en", show_default=True,
               help="Language of the labels and the legend.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               required=True, metavar="FILE.svg|FILE.png", help="The picture to write.")
 @library_errors
-def timeline(person, graph_path, lang, output):
+def timeline(person, graph_path, store_dir, lang, output):
     """Draw mandates and candidacies per person over time (SVG or PNG).
 
     A date known only to the month or year is drawn as a band over that month or year; an end
     the sources do not give fades out; an ongoing mandate ends in an arrow; a mandate without
-    any date sits in a separate 'dates unknown' column.
+    any date sits in a separate 'dates unknown' column. With --person, only what that person's
+    timeline needs is read (through Oxigraph): seconds, even in a graph of 100,000 mandates.
     """
-    from ..timeline import IMAGE_FORMATS, render_timeline
+    from ..timeline import IMAGE_FORMATS, person_graph, render_timeline
 
     suffix = output.suffix.lower().lstrip(".")
     if suffix not in IMAGE_FORMATS:
         raise click.BadParameter(
             f"'{output}' must end in {' or '.join('.' + f for f in IMAGE_FORMATS)}",
             param_hint="'-o' / '--output'")
-    graph = library.load_graph(graph_path)
+    if store_dir is not None and (person is None or graph_path is not None):
+        raise click.UsageError("--store needs --person, and cannot be used with --graph")
+    if person is None:
+        graph = library.load_graph(graph_path)
+    else:
+        graph = person_graph(_person_store(graph_path, store_dir), person)
     emit(render_timeline(graph, person=person, format=suffix, lang=lang), output)
+
+
+def _person_store(graph_path: Path | None, store_dir: Path | None):
+    """The Oxigraph store a person's timeline is read from: the kept one, or kg.ttl loaded."""
+    from ..store import load_files, open_built_store
+
+    if store_dir is not None:
+        return open_built_store(store_dir)
+    path = graph_path if graph_path is not None else library.DEFAULT_OUT_DIR / "kg.ttl"
+    if not path.is_file():
+        library.load_graph(path)  # its error: no graph here, build first or give --graph
+    return load_files([path])
