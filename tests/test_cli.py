@@ -314,3 +314,16 @@ def test_a_store_another_process_holds_is_an_error_that_says_so(run, mini_data, 
                                   "have it open\n")
     assert not (tmp_path / "out").exists()
     del held
+
+
+def test_a_failed_build_leaves_the_earlier_store_as_it_was(run, mini_data, tmp_path):
+    store = tmp_path / "store"
+    assert run("build", "-q", "--store", store, "--data", mini_data,
+               "--out", tmp_path / "out").exit_code == 0
+    before = run("query", "mandates", "--format", "csv", "--store", store).stdout
+    claims = mini_data / "claims" / "mini.yaml"
+    claims.write_text(claims.read_text().replace("start: 2020-05", "start: 2020-13"))
+    result = run("build", "-q", "--store", store, "--data", mini_data, "--out", tmp_path / "out")
+    assert result.exit_code == 2 and "2020-13" in result.output
+    assert run("query", "mandates", "--format", "csv", "--store", store).stdout == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out", "store"]

@@ -73,12 +73,16 @@ def build(data_dir: Path, out_dir: Path, backend: str, store_path: Path | None, 
     if say and backend == "auto":
         say(f"Backend {chosen}: {data_dir} weighs "
             f"{pipeline.data_weight(data_dir) / 1000:,.0f} kB (--backend to choose)")
-    options = {"store_path": store_path} if store_path is not None else {}
-    code = _build_and_report(data_dir, out_dir, say, chosen, options, store_path)
-    if store_path is not None:
-        import gc
+    if store_path is None:
+        sys.exit(_build_and_report(data_dir, out_dir, say, chosen, {}, None))
+    import gc
 
-        gc.collect()  # the result's rdflib graphs hold cycles: this closes the store on disk
+    from .scalebuild import replaced_store
+
+    with replaced_store(store_path) as building:  # the earlier store stays if the build fails
+        code = _build_and_report(data_dir, out_dir, say, chosen, {"store_path": building},
+                                 store_path)
+        gc.collect()  # the result's rdflib graphs hold cycles: this closes the store
     sys.exit(code)
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -54,20 +55,59 @@ def open_store(store_path: str | Path | None = None) -> ox.Store:
     if store_path is None:
         return ox.Store()
     folder = Path(store_path)
+    _refuse_other_files(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    store = _open_on_disk(folder)
+    store.clear()
+    return store
+
+
+@contextmanager
+def replaced_store(store_path: str | Path):
+    """A new folder beside ``store_path`` to build a store in (``build(..., store_path=...)``).
+
+    When the block ends without an exception, it replaces ``store_path`` (an earlier store there
+    is removed); on an exception it is removed, and ``store_path`` stays as it was: a failed
+    build leaves the earlier store untouched, as it leaves the earlier files. ``store_path``
+    must be new, empty, or a store no other process has open.
+    """
+    target = Path(store_path)
+    _refuse_other_files(target)
+    if (target / "CURRENT").is_file():
+        _open_on_disk(target)  # refused if another process has it open (a server, a query)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".building",
+                                     dir=target.parent))
+    try:
+        yield building
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    earlier = None
+    if target.exists():
+        earlier = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".earlier",
+                                        dir=target.parent))
+        os.replace(target, earlier / "store")
+    os.replace(building, target)
+    if earlier is not None:
+        shutil.rmtree(earlier, ignore_errors=True)
+
+
+def _refuse_other_files(folder: Path) -> None:
     if folder.is_dir() and any(folder.iterdir()) and not (folder / "CURRENT").is_file():
         raise InputError("this folder is not empty and holds no Oxigraph store: the build "
                          "would empty it", path=str(folder),
                          hint="give a new or empty folder, or the one of an earlier "
                               "`kgbuild build --store`")
-    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _open_on_disk(folder: Path) -> ox.Store:
     try:
-        store = ox.Store(str(store_path))
+        return ox.Store(str(folder))
     except OSError as exc:
         raise InputError(f"cannot open the store: {exc}", path=str(folder),
                          hint="another process (a build, a query, a server) may have it open"
                          ) from None
-    store.clear()
-    return store
 
 
 @contextmanager

@@ -431,5 +431,6 @@ def to_turtle(store: ox.Store, graph_name=DEFAULT, *, header: str | None = None)
 __all__ = ["DEFAULT", "INFERRED", "UNION", "NTriples", "NTriplesTerms", "OxigraphStore",
            "StoreWriter",
            "count_triples", "load_ntriples",
-           "from_oxigraph", "graph_view", "load_files", "open_built_store", "load_graph", "read_graph", "to_oxigraph",
+           "from_oxigraph", "graph_view", "load_files", "load_graph", "open_built_store",
+           "read_graph", "to_oxigraph",
            "to_turtle", "turtle_blocks", "write_turtle"]
