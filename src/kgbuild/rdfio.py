@@ -104,18 +104,22 @@ def term_text(term) -> str:
                           hint="mint an IRI for it in the mapping")
     if isinstance(term, URIRef):
         iri = str(term)
-        best = None
-        for prefix, namespace in WRITE_PREFIXES.items():
-            if iri.startswith(namespace):
-                local = iri[len(namespace):]
-                if _PN_LOCAL.match(local) and (best is None or len(namespace) > len(best[1])):
-                    best = (prefix, namespace, local)
-        if best:
-            return f"{best[0]}:{best[2]}"
-        return "<" + _escape_iri(iri) + ">"
+        name = prefixed_name(iri, WRITE_PREFIXES)
+        return f"{name[0]}:{name[1]}" if name else "<" + _escape_iri(iri) + ">"
     if isinstance(term, Literal):
         return _literal_text(term)
     raise ExportError(f"cannot write {term!r}")  # pragma: no cover
+
+
+def prefixed_name(iri: str, prefixes: dict[str, str]) -> tuple[str, str] | None:
+    """``(prefix, local)`` for the longest namespace of ``prefixes`` (prefix -> namespace) that
+    ``iri`` starts with and leaves a valid local name; None if there is none."""
+    best = None
+    for prefix, namespace in prefixes.items():
+        if iri.startswith(namespace) and _PN_LOCAL.match(iri[len(namespace):]) and (
+                best is None or len(namespace) > len(prefixes[best])):
+            best = prefix
+    return (best, iri[len(prefixes[best]):]) if best is not None else None
 
 
 def _escape_iri(iri: str) -> str:

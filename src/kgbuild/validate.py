@@ -224,7 +224,7 @@ class ValidationReport:
 
 def _report_turtle(graph: Graph) -> str:
     """``graph`` in Turtle, a block per subject in sorted order, blank nodes by their labels."""
-    from .rdfio import _PN_LOCAL, _escape_iri, _literal_text
+    from .rdfio import _escape_iri, _literal_text, prefixed_name
 
     used: set[str] = set()
 
@@ -235,15 +235,11 @@ def _report_turtle(graph: Graph) -> str:
             if term.datatype is None or term.datatype in (XSD.string, XSD.integer):
                 return _literal_text(term)
             return _literal_text(Literal(str(term))) + "^^" + text(term.datatype)
-        iri, best = str(term), None
-        for prefix, namespace in _REPORT_PREFIXES.items():
-            if iri.startswith(namespace) and _PN_LOCAL.match(iri[len(namespace):]) and (
-                    best is None or len(namespace) > len(_REPORT_PREFIXES[best])):
-                best = prefix
-        if best is None:
-            return f"<{_escape_iri(iri)}>"
-        used.add(best)
-        return f"{best}:{iri[len(_REPORT_PREFIXES[best]):]}"
+        name = prefixed_name(str(term), _REPORT_PREFIXES)
+        if name is None:
+            return f"<{_escape_iri(str(term))}>"
+        used.add(name[0])
+        return f"{name[0]}:{name[1]}"
 
     blocks = []
     for subject in sorted(set(graph.subjects()), key=lambda t: (isinstance(t, BNode), text(t))):
