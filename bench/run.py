@@ -29,8 +29,9 @@ def main(argv: list[str]) -> int:
                         help="also build this scale with rdflib + owlrl + pyshacl")
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
-    parser.add_argument("--disk-from", type=int, default=10**9,
-                        help="from this many mandates, the store lives on disk (RocksDB)")
+    parser.add_argument("--disk-from", type=int, default=None,
+                        help="from this many mandates, the store lives on disk (RocksDB); "
+                             "default: when it would not fit in memory, as `kgbuild bench`")
     parser.add_argument("--validate-timeout", type=float, default=1800,
                         help="baseline: stop pyshacl after this many seconds")
     parser.add_argument("--query-timeout", type=float, default=120)

@@ -201,3 +201,27 @@ def test_the_cost_exponent_is_the_log_log_slope():
     assert slope([(10, 1.0), (100, 10.0), (1000, 100.0)]) == pytest.approx(1.0)
     assert slope([(10, 1.0), (100, 100.0)]) == pytest.approx(2.0)
     assert slope([(10, 1.0)]) is None
+
+
+@pytest.mark.parametrize("mandates, memory_gib, on_disk", [
+    (1_000_000, 24, False),   # 16.4 GiB: fits in 80 % of 24 GiB
+    (1_000_000, 16, True),
+    (100_000, 4, False),
+    (100_000, 2, True),
+    (10**9, None, False),     # memory unknown: in memory, as before
+])
+def test_the_benchmark_keeps_a_store_on_disk_when_it_would_not_fit_in_memory(
+        monkeypatch, mandates, memory_gib, on_disk):
+    from kgbuild import benchmark
+
+    monkeypatch.setattr(benchmark, "machine", lambda: {"memory_gib": memory_gib})
+    assert benchmark.store_on_disk(mandates) is on_disk
+
+
+def test_a_run_on_disk_says_so_in_the_report():
+    from kgbuild import benchmark
+
+    runs = [benchmark.Run(1000, "oxigraph", timings={"load": 1.0}, store=store)
+            for store in ("memory", "disk")]
+    text = benchmark.to_markdown({"machine": benchmark.machine(), "runs": runs, "scales": [1000]})
+    assert "| 1,000 | oxigraph | " in text and "| 1,000 | oxigraph, store on disk | " in text

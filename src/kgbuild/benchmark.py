@@ -48,6 +48,7 @@ class Run:
     report: str | None = None  # sha256 of the sorted results (severity, focus, path, ...)
     build_cpu_seconds: float = 0.0  # CPU time of the build (user + system, all threads)
     error: str | None = None
+    store: str = "memory"  # where the Oxigraph store lived: memory or disk (RocksDB)
 
     @property
     def slowest_query(self) -> float:
@@ -476,14 +477,31 @@ def run_subprocess(data_dir: Path, out_dir: Path, backend: str, *,
     return Run(**json.loads(lines[-1]))
 
 
+# peak memory of a build in memory, per mandate: 16.4 GiB at 1,000,166 mandates, 1.86 GiB at
+# 100,016 (bench/results.md)
+MEMORY_PER_MANDATE = 17.2 * 1024
+MEMORY_SHARE = 0.8  # a store in memory may take this share of the machine's memory
+
+
+def store_on_disk(mandates: int, memory_gib: float | None = None) -> bool:
+    """Whether a build of ``mandates`` should keep its store on disk: when in memory it would
+    take more than :data:`MEMORY_SHARE` of the machine's memory (``memory_gib``, default
+    /proc/meminfo's MemTotal; unknown: in memory)."""
+    memory_gib = memory_gib if memory_gib is not None else machine()["memory_gib"]
+    if not memory_gib:
+        return False
+    return mandates * MEMORY_PER_MANDATE > MEMORY_SHARE * memory_gib * 1024 ** 3
+
+
 def run_benchmark(scales=DEFAULT_SCALES, work_dir: str | Path = "bench/work", *,
                   backends=("oxigraph",), baseline: int | None = None, seed: int = 0,
-                  disk_from: int = 500_000, timeout: float | None = None,
+                  disk_from: int | None = None, timeout: float | None = None,
                   validate_timeout: float = 1800, query_timeout: float = 120,
                   progress=None) -> dict:
     """Run every scale with every backend (and the memory backend at ``baseline`` mandates).
 
-    Stores from ``disk_from`` mandates on live on disk (RocksDB) instead of in memory.
+    Stores from ``disk_from`` mandates on live on disk (RocksDB) instead of in memory
+    (default: those that would not fit in memory, :func:`store_on_disk`).
     Returns ``{"machine": ..., "runs": [Run, ...]}``; see :func:`to_markdown`.
     """
     say = progress or (lambda message: None)
@@ -496,12 +514,14 @@ def run_benchmark(scales=DEFAULT_SCALES, work_dir: str | Path = "bench/work", *,
     for mandates, backend in sorted(set(plan), key=lambda item: (item[0], item[1] == "memory")):
         data_dir = data_for(mandates, work_dir, seed=seed, progress=say)
         out_dir = work_dir / f"out-{mandates}-{backend}"
+        on_disk = (store_on_disk(mandates) if disk_from is None else mandates >= disk_from)
         store_path = work_dir / f"store-{mandates}" if (backend == "oxigraph"
-                                                         and mandates >= disk_from) else None
+                                                         and on_disk) else None
         say(f"Building {mandates} mandates with the {backend} backend")
         run = run_subprocess(data_dir, out_dir, backend, store_path=store_path, timeout=timeout,
                              validate_timeout=validate_timeout, query_timeout=query_timeout)
         run.mandates = run.mandates or mandates
+        run.store = "disk" if store_path is not None else "memory"
         say(f"  built in {run.build_seconds} s, peak {run.build_peak_mib} MiB"
             + (f", error {run.error}" if run.error else ""))
         runs.append(run)
@@ -550,8 +570,9 @@ def to_markdown(report: dict) -> str:
         t, s = run.timings, run.summary
         if run.error:  # pyshacl stopped: the times are lower bounds
             t = dict(t, validate=f"> {t.get('validate', 0):.0f}")
+        backend = run.backend + (", store on disk" if run.store == "disk" else "")
         lines.append(
-            f"| {run.mandates:,} | {run.backend} | {s.get('triples', 0):,} + "
+            f"| {run.mandates:,} | {backend} | {s.get('triples', 0):,} + "
             f"{s.get('inferred_triples', 0):,} | {_seconds(t.get('load'))} | "
             f"{_seconds(t.get('map'))} | {_seconds(t.get('reason'))} | "
             f"{_seconds(t.get('validate'))} | {_seconds(t.get('write'))} | "

@@ -59,8 +59,10 @@ def generate(out: Path, mandates: int, seed: int, claims_per_source: int, faults
               help="Folder for the generated data, builds and stores.")
 @click.option("--baseline", type=click.IntRange(min=1), default=None,
               help="Also build this many mandates with rdflib + owlrl + pyshacl (slow).")
-@click.option("--disk-from", type=click.IntRange(min=1), default=500_000, show_default=True,
-              help="From this many mandates the store lives on disk (RocksDB).")
+@click.option("--disk-from", type=click.IntRange(min=1), default=None, metavar="MANDATES",
+              help="From this many mandates the store lives on disk (RocksDB). Default: when "
+                   "in memory it would take more than 80% of this machine's memory (about "
+                   "17 KiB a mandate: a million need 16.4 GiB).")
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
               default=None, help="Also save the figures as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the Markdown report.")
