@@ -284,3 +284,31 @@ def test_a_failure_here_stops_the_child_instead_of_waiting_on_it(monkeypatch, tm
     with pytest.raises(OSError, match="no space left"):
         reader.map_in_reader(tmp_path / "data", ox.Store(), proposals=False)
     assert multiprocessing.active_children() == []
+
+
+def test_files_read_by_oxigraph_give_rdflib_s_graph_lexical_forms_kept(seed_build, tmp_path):
+    from kgbuild.rdfio import parse_rdf
+    from kgbuild.store import read_files
+
+    files = [seed_build.outputs["graph"], seed_build.outputs["inferred"]]
+    expected = set(parse_rdf(files[0])) | set(parse_rdf(files[1]))
+    assert set(read_files(files)) == expected
+    decimal = tmp_path / "d.nt"
+    decimal.write_text('<http://e.test/a> <http://e.test/p> '
+                       '"0.90"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n')
+    (literal,) = read_files([decimal]).objects()
+    assert str(literal) == "0.90"
+
+
+def test_a_malformed_file_read_by_oxigraph_names_its_line(tmp_path):
+    from kgbuild.errors import RdfSyntaxError
+    from kgbuild.store import read_files
+
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<http://e.test/a> <http://e.test/p> <http://e.test/b> .\n<http://e.test/a> .\n")
+    with pytest.raises(RdfSyntaxError) as caught:
+        read_files([bad])
+    assert caught.value.path == str(bad) and caught.value.line == 2
+    assert str(caught.value) == (f"{bad}:2: malformed N-Triples: The predicate of a triple must "
+                                 "be an IRI (column 19)\n"
+                                 "  hint: check the statement on this line and the one before")

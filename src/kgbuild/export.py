@@ -110,14 +110,13 @@ def load_graph(path: str | Path | None = None, *, inferred: bool = False) -> Gra
     files = [asserted]
     if inferred:
         files.append(asserted.with_name(f"{asserted.stem}-inferred{asserted.suffix}"))
-    graph = Graph()
     for file in files:
         if not file.is_file():
             raise ExportError(f"no graph at {file}",
                               hint="run `kgbuild build` first, or choose a graph with --graph FILE")
-        for triple in parse_rdf(file):
-            graph.add(triple)
-    return graph
+    from .store import read_files  # Oxigraph's parser: rdflib's took minutes at 100k mandates
+
+    return read_files(files)
 
 
 def clean(graph: Graph | str | Path) -> tuple[Graph, int]:
