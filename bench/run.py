@@ -4,7 +4,7 @@
     /work/venv/bin/python bench/run.py --scales 1000000     # add the million (minutes)
     /work/venv/bin/python bench/run.py --baseline 10000     # and rdflib + owlrl + pyshacl at 10k
 
-Runs merge into bench/results.json (a later run of a scale and backend replaces the earlier
+Runs merge into bench/results.json (a later run of a scale, backend and store replaces the earlier
 one), so the long runs can be made one at a time. `kgbuild bench` runs the same code.
 Each build runs in a process of its own; never start two benchmarks at once.
 """
@@ -44,10 +44,10 @@ def main(argv: list[str]) -> int:
                                      progress=lambda message: print(f"… {message}", flush=True))
     if args.results.exists():
         previous = benchmark.load(args.results)
-        fresh = {(r.mandates, r.backend) for r in report["runs"]}
-        kept = [r for r in previous["runs"] if (r.mandates, r.backend) not in fresh]
+        fresh = {(r.mandates, r.backend, r.store) for r in report["runs"]}
+        kept = [r for r in previous["runs"] if (r.mandates, r.backend, r.store) not in fresh]
         report["runs"] = sorted(kept + report["runs"],
-                                key=lambda r: (r.mandates, r.backend == "memory"))
+                                key=lambda r: (r.mandates, r.backend == "memory", r.store))
     benchmark.save(report, args.results)
     text = benchmark.to_markdown(report)
     args.results.with_suffix(".md").write_text(text, encoding="utf-8")
