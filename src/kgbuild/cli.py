@@ -52,8 +52,10 @@ def main():
                    f"{pipeline.AUTO_OXIGRAPH_FROM_BYTES // 1000} kB.")
 @click.option("--store", "store_path", type=click.Path(path_type=Path, file_okay=False),
               default=None, metavar="DIR",
-              help="Keep the Oxigraph store on disk in DIR, for `kgbuild query --store DIR` "
-                   "(no parsing before each query). Implies --backend oxigraph.")
+              help="Build the Oxigraph store on disk in DIR and keep it, for `kgbuild query "
+                   "--store DIR` (no parsing before each query). Slower (100,000 mandates: "
+                   "125 s against 54 s) but lighter (a million: 7.7 GiB against 16.4). "
+                   "Implies --backend oxigraph.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
 @library_errors
 def build(data_dir: Path, out_dir: Path, backend: str, store_path: Path | None, quiet: bool):
