@@ -55,3 +55,20 @@ def test_the_exit_codes_table_matches_the_cli():
 
     for code in (EXIT_OK, EXIT_NOT_CONFORMANT, EXIT_INPUT):
         assert f"| {code} |" in README
+
+
+def test_the_readme_shows_what_the_first_command_prints(tmp_path, monkeypatch):
+    """The README's copy of `kgbuild build`'s output, line for line (timings aside)."""
+    from click.testing import CliRunner
+
+    shown = README.split("The first command prints:", 1)[1].split("```", 2)[1].strip("\n")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").symlink_to(REPO / "data")
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    printed = result.stderr + result.stdout
+
+    def timings_masked(text):
+        return re.sub(r"\d+\.\d s", "N s", text).strip("\n").splitlines()
+
+    assert timings_masked(shown) == timings_masked(printed)
