@@ -260,3 +260,14 @@ def test_a_query_folder_with_a_reserved_name_is_refused(run, tmp_path):
     assert result.output == (
         f"Error: {tmp_path / 'list.rq'}: a saved query cannot be named 'list'\n"
         "  hint: list and show are subcommands of `kgbuild query`; rename the file\n")
+
+
+def test_a_long_load_is_said_before_it_starts(run, graph_args, monkeypatch):
+    monkeypatch.setattr("kgbuild.commands.query.LOAD_NOTICE_BYTES", 1000)
+    result = run("lookup", "-p", "label=CNNum", "--format", "csv", *graph_args)
+    assert result.exit_code == 0
+    assert result.stderr.startswith("… Loading 0 MB of Turtle into Oxigraph first "
+                                    "(`kgbuild build --store DIR`, then `--store DIR`, skips "
+                                    "this)\n")
+    monkeypatch.undo()  # the seed graph is small: nothing to say
+    assert "… Loading" not in run("lookup", "-p", "label=CNNum", *graph_args).stderr

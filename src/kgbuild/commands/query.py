@@ -76,6 +76,8 @@ def _run(query, folder, params, graphs, store_dir, endpoint, output_format) -> N
 
         library.get_query(query, folder)  # an unknown query is said before the store opens
         graph = open_built_store(store_dir)
+    elif endpoint is None:
+        _say_when_loading_takes_long(graph)
     result = library.run_query(query, graph, _parse_params(params), endpoint=endpoint,
                                folder=folder)
     output_format = output_format or "table"
@@ -84,6 +86,19 @@ def _run(query, folder, params, graphs, store_dir, endpoint, output_format) -> N
     click.echo(text, nl=False)
     if output_format == "table":
         click.echo(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})", err=True)
+
+
+LOAD_NOTICE_BYTES = 20_000_000  # above this much Turtle, say what the wait is for
+
+
+def _say_when_loading_takes_long(graphs) -> None:
+    """A line on stderr before a long load (240 MB of Turtle, 100,000 mandates: about 20 s)."""
+    paths = [Path(p) for p in graphs] if graphs else [
+        library.DEFAULT_OUT_DIR / name for name in library.GRAPH_FILES]
+    size = sum(path.stat().st_size for path in paths if path.is_file())
+    if size > LOAD_NOTICE_BYTES:
+        click.echo(f"… Loading {size / 1e6:,.0f} MB of Turtle into Oxigraph first "
+                   "(`kgbuild build --store DIR`, then `--store DIR`, skips this)", err=True)
 
 
 class QueryGroup(click.Group):
