@@ -225,3 +225,14 @@ def test_a_run_on_disk_says_so_in_the_report():
             for store in ("memory", "disk")]
     text = benchmark.to_markdown({"machine": benchmark.machine(), "runs": runs, "scales": [1000]})
     assert "| 1,000 | oxigraph | " in text and "| 1,000 | oxigraph, store on disk | " in text
+
+
+def test_without_faults_the_generated_data_conforms(tmp_path):
+    """No violation but the planted ones: a person drawn twice for one party made a membership
+    with two start dates (2 violations in 2,000 mandates, seed 0)."""
+    from kgbuild import build
+
+    generate(tmp_path / "data", 2000, seed=0)
+    result = build(tmp_path / "data", None, backend="oxigraph", cache_dir=False)
+    assert result.summary["mandates"] == 2000
+    assert result.summary["violations"] == 0 and result.conforms

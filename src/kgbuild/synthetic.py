@@ -418,8 +418,12 @@ class _Generator:
 
     def add_other_claims(self) -> None:
         count = self.target
+        joined = set()  # one membership per person and party: two would merge with two starts
         for _ in range(max(1, count // 20)):  # party memberships
             person, party = self.random.choice(self.persons), self.random.choice(self.parties)
+            if (person.id, party.id) in joined:
+                continue
+            joined.add((person.id, party.id))
             fields = [("type", "membership"), ("member", person.id),
                       ("organisation", party.id)]
             year = self.random.randint(1990, 2022)
