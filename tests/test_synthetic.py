@@ -236,3 +236,17 @@ def test_without_faults_the_generated_data_conforms(tmp_path):
     result = build(tmp_path / "data", None, backend="oxigraph", cache_dir=False)
     assert result.summary["mandates"] == 2000
     assert result.summary["violations"] == 0 and result.conforms
+
+
+def test_benchmark_data_is_generated_again_when_the_generator_changed(tmp_path, monkeypatch):
+    from kgbuild import benchmark
+
+    folder = benchmark.data_for(30, tmp_path)
+    first = (folder / ".complete").read_text()
+    assert benchmark.data_for(30, tmp_path) == folder
+    assert (folder / ".complete").read_text() == first  # reused: same generator
+    monkeypatch.setattr(benchmark, "_generator_version", lambda: "another")
+    (folder / "claims" / "stale.yaml").write_text("left by an older generator\n")
+    benchmark.data_for(30, tmp_path)
+    assert '"generator": "another"' in (folder / ".complete").read_text()
+    assert not (folder / "claims" / "stale.yaml").exists()

@@ -432,10 +432,11 @@ def _with_timeout(work, seconds: float | None):
 # -- the benchmark (in the parent process) -----------------------------------------------------
 
 def data_for(mandates: int, work_dir: Path, *, seed: int = 0, progress=None) -> Path:
-    """The synthetic data folder of a scale, generated once under ``work_dir``."""
+    """The synthetic data folder of a scale, generated once under ``work_dir`` (again when the
+    generator's code has changed since: its figures would not be those of today's data)."""
     folder = work_dir / f"data-{mandates}-seed{seed}"
     marker = folder / ".complete"
-    if not marker.exists():
+    if _generated_by(marker) != _generator_version():
         import shutil
 
         if folder.exists():
@@ -446,8 +447,25 @@ def data_for(mandates: int, work_dir: Path, *, seed: int = 0, progress=None) -> 
         made = generate(folder, mandates, seed=seed,
                         faults=max(3, mandates // FAULTS_PER_MANDATES))
         marker.write_text(json.dumps({"seconds": round(time.perf_counter() - began, 1),
-                                      "claims": made.claims, "sources": made.sources}))
+                                      "claims": made.claims, "sources": made.sources,
+                                      "generator": _generator_version()}))
     return folder
+
+
+def _generator_version() -> str:
+    """A digest of the generator's code: the same code and arguments give the same bytes."""
+    import hashlib
+
+    from . import synthetic
+
+    return hashlib.sha256(Path(synthetic.__file__).read_bytes()).hexdigest()[:16]
+
+
+def _generated_by(marker: Path) -> str | None:
+    try:
+        return json.loads(marker.read_text(encoding="utf-8")).get("generator")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def run_subprocess(data_dir: Path, out_dir: Path, backend: str, *,
