@@ -12,6 +12,18 @@ from kgbuild.cli import main
 from .conftest import MINI_CLAIMS, write_mini_data
 
 
+# a second start for the one mandate: the shapes' one violation
+CONTRADICTION = MINI_CLAIMS + """\
+  - id: vasseur-mer-other-start
+    type: mandate
+    holder: claire-vasseur
+    post: secretaire-etat-mer
+    start: 2020-06
+    quotes:
+      - "Claire Vasseur quitte le ministère."
+"""
+
+
 @pytest.fixture
 def run():
     runner = CliRunner()
@@ -43,16 +55,7 @@ def test_build_reports_progress_on_stderr(run, mini_data, tmp_path):
 
 
 def test_build_exits_1_and_names_the_claim_when_the_data_violates_the_shapes(run, tmp_path):
-    contradiction = MINI_CLAIMS + """\
-  - id: vasseur-mer-other-start
-    type: mandate
-    holder: claire-vasseur
-    post: secretaire-etat-mer
-    start: 2020-06
-    quotes:
-      - "Claire Vasseur quitte le ministère."
-"""
-    data = write_mini_data(tmp_path, claims=contradiction)
+    data = write_mini_data(tmp_path, claims=CONTRADICTION)
     result = run("build", "--quiet", "--data", data, "--out", tmp_path / "out")
     assert result.exit_code == 1
     assert "DOES NOT CONFORM (1 violations" in result.stdout
@@ -64,16 +67,7 @@ def test_build_exits_1_and_names_the_claim_when_the_data_violates_the_shapes(run
 
 def test_a_long_report_is_cut_on_the_terminal_and_whole_in_report_txt(run, tmp_path,
                                                                      monkeypatch):
-    contradiction = MINI_CLAIMS + """\
-  - id: vasseur-mer-other-start
-    type: mandate
-    holder: claire-vasseur
-    post: secretaire-etat-mer
-    start: 2020-06
-    quotes:
-      - "Claire Vasseur quitte le ministère."
-"""
-    data = write_mini_data(tmp_path, claims=contradiction)
+    data = write_mini_data(tmp_path, claims=CONTRADICTION)
     monkeypatch.setattr("kgbuild.cli.REPORT_SHOWN", 0)
     result = run("build", "--quiet", "--data", data, "--out", tmp_path / "out")
     assert result.exit_code == 1
