@@ -123,6 +123,17 @@ def test_validate_exits_1_on_a_violating_file_with_the_format_asked(run, tmp_pat
     assert any(r["severity"] == "Violation" for r in report["results"])
 
 
+def test_validate_gives_the_same_report_with_either_engine(run, tmp_path):
+    data = write_mini_data(tmp_path, claims=CONTRADICTION)
+    run("build", "-q", "--data", data, "--out", tmp_path / "out")
+    files = [tmp_path / "out" / "kg.ttl", tmp_path / "out" / "kg-inferred.ttl"]
+    by_pyshacl = run("validate", *files, "--engine", "pyshacl")
+    by_sparql = run("validate", *files, "--engine", "sparql")
+    assert by_pyshacl.exit_code == by_sparql.exit_code == 1
+    assert by_sparql.stdout == by_pyshacl.stdout
+    assert "Two different start dates" in by_sparql.stdout
+
+
 def test_validate_exits_2_on_malformed_turtle_with_its_line(run, tmp_path):
     bad = tmp_path / "broken.ttl"
     bad.write_text("@prefix kg: <https://w3id.org/kgbuild/ns#> .\n\n<a> kg:b \"unclosed .\n",

@@ -297,3 +297,46 @@ person:paul a schema:Person ; skos:prefLabel "Paul Marin"@fr .
     assert (MANDATE, URIRef("http://www.w3.org/ns/org#organization"), None) in union
     report = validate(union, shapes)
     assert report.results == ()
+
+
+# -- kgbuild validate on large files: the shapes compiled to SPARQL (kgbuild.shaclsparql) ---------
+
+@pytest.mark.parametrize("build_files", ["seed", "synthetic with faults"])
+def test_both_engines_report_the_same_results_on_files(build_files, seed_build, tmp_path):
+    if build_files == "seed":
+        files = [seed_build.outputs["graph"], seed_build.outputs["inferred"]]
+    else:
+        from kgbuild import build
+        from kgbuild.synthetic import generate
+
+        generate(tmp_path / "data", 60, seed=2, faults=4)
+        built = build(tmp_path / "data", tmp_path / "out", backend="oxigraph", cache_dir=False)
+        assert built.summary["violations"] >= 4
+        files = [built.outputs["graph"], built.outputs["inferred"]]
+    reference = validate_files(files, engine="pyshacl")
+    compiled = validate_files(files, engine="sparql")
+    assert compiled.text() == reference.text()
+    assert compiled.to_json() == reference.to_json()
+    assert compiled.conforms is reference.conforms
+
+
+def test_auto_uses_sparql_for_large_files(seed_build, monkeypatch):
+    import importlib
+
+    module = importlib.import_module("kgbuild.validate")  # the package exports a function so named
+    files = [seed_build.outputs["graph"], seed_build.outputs["inferred"]]
+
+    def no_pyshacl(*args, **kwargs):
+        raise AssertionError("pyshacl ran")
+
+    monkeypatch.setattr(module.pyshacl, "validate", no_pyshacl)
+    monkeypatch.setattr(module, "SPARQL_FROM_BYTES", 1000)
+    assert validate_files(files, engine="auto").conforms
+    monkeypatch.setattr(module, "SPARQL_FROM_BYTES", 10**9)
+    with pytest.raises(AssertionError, match="pyshacl ran"):
+        validate_files(files, engine="auto")
+
+
+def test_an_unknown_engine_is_refused(seed_build):
+    with pytest.raises(ValueError, match="engine 'jena' is not valid"):
+        validate_files([seed_build.outputs["graph"]], engine="jena")

@@ -134,12 +134,18 @@ def format_summary(summary: dict, out_dir: Path) -> str:
 @click.option("--allow-any-format", is_flag=True,
               help="Also read RDF/XML and JSON-LD (off by default: they can expand entities "
                    "or fetch remote contexts).")
+@click.option("--engine", type=click.Choice(["auto", "pyshacl", "sparql"]), default="auto",
+              show_default=True,
+              help="pyshacl: the reference; sparql: the shapes compiled to SPARQL on "
+                   "Oxigraph, the same results in half a minute at 100,000 mandates (Turtle "
+                   "and N-Triples only); auto: sparql above 2 MB of such files.")
 @library_errors
-def validate_command(files, output_format, shapes, allow_any_format):
+def validate_command(files, output_format, shapes, allow_any_format, engine):
     """Validate Turtle FILES (merged) against the shapes. Exit 0 conforms, 1 not, 2 bad input."""
     from .validate import validate_files
 
-    report = validate_files(files, shapes=shapes, allow_any_format=allow_any_format)
+    report = validate_files(files, shapes=shapes, allow_any_format=allow_any_format,
+                            engine=engine)
     printers = {"text": report.text, "turtle": report.to_turtle, "json": report.to_json}
     click.echo(printers[output_format]().rstrip("\n"))
     sys.exit(EXIT_OK if report.conforms else EXIT_NOT_CONFORMANT)
