@@ -106,6 +106,14 @@ def load_graph(path: str | Path | None = None, *, inferred: bool = False) -> Gra
     The entailments are read from the ``-inferred`` sibling of the file (``kg-inferred.ttl``
     beside ``kg.ttl``). A missing file is an :class:`ExportError` that says to build first.
     """
+    from .store import read_files  # Oxigraph's parser: rdflib's took minutes at 100k mandates
+
+    return read_files(graph_files(path, inferred=inferred))
+
+
+def graph_files(path: str | Path | None = None, *, inferred: bool = False) -> list[Path]:
+    """The files :func:`load_graph` reads, which must exist (else an :class:`ExportError` that
+    says to build first)."""
     asserted = Path(path) if path is not None else DEFAULT_OUT_DIR / "kg.ttl"
     files = [asserted]
     if inferred:
@@ -114,9 +122,7 @@ def load_graph(path: str | Path | None = None, *, inferred: bool = False) -> Gra
         if not file.is_file():
             raise ExportError(f"no graph at {file}",
                               hint="run `kgbuild build` first, or choose a graph with --graph FILE")
-    from .store import read_files  # Oxigraph's parser: rdflib's took minutes at 100k mandates
-
-    return read_files(files)
+    return files
 
 
 def clean(graph: Graph | str | Path) -> tuple[Graph, int]:

@@ -42,7 +42,8 @@ from .rdfio import _fsync_dir, usual_file_mode
 from .memory import give_back_freed_memory, use_few_arenas
 from .rules import Expander, compile_rules, infer_store
 from .shaclsparql import validate_store
-from .store import DEFAULT, INFERRED, UNION, count_triples, graph_view, write_turtle
+from .store import (DEFAULT, INFERRED, UNION, count_triples, graph_view, holds_store,
+                    write_turtle)
 from .validate import load_shapes
 
 INFERRED_HEADER = ("OWL-RL entailments about the entities of kg.ttl, not stated there "
@@ -73,7 +74,7 @@ def replaced_store(store_path: str | Path):
     """
     target = Path(store_path)
     _refuse_other_files(target)
-    if (target / "CURRENT").is_file():
+    if holds_store(target):
         _open_on_disk(target)  # refused if another process has it open (a server, a query)
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".building",
@@ -94,7 +95,7 @@ def replaced_store(store_path: str | Path):
 
 
 def _refuse_other_files(folder: Path) -> None:
-    if folder.is_dir() and any(folder.iterdir()) and not (folder / "CURRENT").is_file():
+    if folder.is_dir() and any(folder.iterdir()) and not holds_store(folder):
         raise InputError("this folder is not empty and holds no Oxigraph store: the build "
                          "would empty it", path=str(folder),
                          hint="give a new or empty folder, or the one of an earlier "

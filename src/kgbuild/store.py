@@ -403,6 +403,13 @@ def read_files(paths) -> Graph:
     return graph
 
 
+def holds_store(folder) -> bool:
+    """Whether ``folder`` holds an Oxigraph (RocksDB) store: RocksDB's ``CURRENT`` file."""
+    from pathlib import Path
+
+    return (Path(folder) / "CURRENT").is_file()
+
+
 def open_built_store(path) -> ox.Store:
     """The on-disk store ``kgbuild build --store DIR`` kept, opened read-only (queries start at
     once: nothing is parsed). Raises :class:`kgbuild.errors.InputError` if ``path`` holds none."""
@@ -411,7 +418,7 @@ def open_built_store(path) -> ox.Store:
     from .errors import InputError
 
     folder = Path(path)
-    if not (folder / "CURRENT").is_file():
+    if not holds_store(folder):
         raise InputError("no Oxigraph store here", path=str(folder),
                          hint="build one with `kgbuild build --store DIR`, or query the Turtle "
                               "files with --graph")
@@ -461,6 +468,6 @@ def to_turtle(store: ox.Store, graph_name=DEFAULT, *, header: str | None = None)
 __all__ = ["DEFAULT", "INFERRED", "UNION", "NTriples", "NTriplesTerms", "OxigraphStore",
            "StoreWriter",
            "count_triples", "load_ntriples",
-           "from_oxigraph", "graph_view", "load_files", "load_graph", "open_built_store",
-           "read_files", "read_graph", "to_oxigraph",
+           "from_oxigraph", "graph_view", "holds_store", "load_files", "load_graph",
+           "open_built_store", "read_files", "read_graph", "to_oxigraph",
            "to_turtle", "turtle_blocks", "write_turtle"]

@@ -159,7 +159,4 @@ def _person_store(graph_path: Path | None, store_dir: Path | None):
 
     if store_dir is not None:
         return open_built_store(store_dir)
-    path = graph_path if graph_path is not None else library.DEFAULT_OUT_DIR / "kg.ttl"
-    if not path.is_file():
-        library.load_graph(path)  # its error: no graph here, build first or give --graph
-    return load_files([path])
+    return load_files(library.graph_files(graph_path))
