@@ -63,6 +63,7 @@ class MapStats:
     seconds_loading: float = 0.0
     seconds_mapping: float = 0.0
     registry_extended: bool = False  # some claim file's entities: section extends the registry
+    changes: object | None = None  # a kgbuild.revalidate.Changes, with a ledger
 
     def corpus(self) -> Corpus:
         """The registry and sources (not the claims: they were streamed into the store)."""
@@ -77,6 +78,9 @@ class UnitCache:
 
     def _path(self, key: str, suffix: str) -> Path:
         return self.folder / key[:2] / f"{key}{suffix}"
+
+    def has(self, key: str) -> bool:
+        return self._path(key, ".nt").is_file() and self._path(key, ".json").is_file()
 
     def get(self, key: str) -> tuple[bytes, list] | None:
         triples, meta = self._path(key, ".nt"), self._path(key, ".json")
@@ -122,7 +126,8 @@ Progress = Callable[[str], None]
 def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | None = None,
                    graph_name=DEFAULT, progress: Progress | None = None,
                    workers: int | None = None, proposals: Path | None | bool = None,
-                   bulk: bool = False, expander=None, inferred_graph=INFERRED) -> MapStats:
+                   bulk: bool = False, expander=None, inferred_graph=INFERRED,
+                   ledger=None) -> MapStats:
     """Check and map ``data_dir`` into ``graph_name`` of ``store``, unit by unit.
 
     Sources without a claim file are extracted, as in the memory build
@@ -137,6 +142,8 @@ def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | 
 
     ``expander`` (a :class:`kgbuild.rules.Expander`) also puts what each unit's triples entail
     on their own into ``inferred_graph``, computed by the processes that map the units.
+    ``ledger`` (a :class:`kgbuild.revalidate.UnitLedger`) records every unit mapped; what
+    changed since the last build comes back as ``stats.changes``.
     """
     say = progress or (lambda message: None)
     data_dir = Path(data_dir)
@@ -170,7 +177,9 @@ def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | 
     if bulk:
         store = _BulkLoader(store)
 
-    def emit(triples: bytes, entailed: bytes | None = None) -> None:
+    def emit(triples: bytes, entailed: bytes | None = None, key: str | None = None) -> None:
+        if ledger is not None:
+            ledger.record(key, triples)
         load_ntriples(store, triples, graph_name)
         if expander is not None:
             load_ntriples(store, expander.expand(triples) if entailed is None else entailed,
@@ -196,7 +205,7 @@ def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | 
                                  hint="claim ids must be unique across all claim files")
             seen[claim_id] = f"{shown}:{line}"
         covered.add(path.stem)
-        emit(triples, entailed)
+        emit(triples, entailed, key)
         stats.units += 1
         stats.claims += len(claims)
         if number % 1000 == 0:
@@ -224,6 +233,8 @@ def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | 
     _resolve_review_status(store, graph_name)
     stats.seconds_mapping += time.perf_counter() - began
     stats.registry, stats.sources = registry, sources
+    if ledger is not None:
+        stats.changes = ledger.changes()
     return stats
 
 

@@ -41,7 +41,8 @@ from .reader import map_in_reader
 from .rdfio import _fsync_dir, usual_file_mode
 from .memory import give_back_freed_memory, use_few_arenas
 from .rules import Expander, compile_rules, infer_store
-from .shaclsparql import validate_store
+from .revalidate import (UnitLedger, ValidationState, can_keep, validate_changes,
+                         validation_basis)
 from .store import (DEFAULT, INFERRED, UNION, count_triples, graph_view, holds_store,
                     write_turtle)
 from .validate import load_shapes
@@ -148,6 +149,9 @@ def _build(data_dir, out_dir, progress, store_path, cache_dir):
     if cache_dir is None and out_dir is not None:
         cache_dir = Path(out_dir) / "cache"
     cache = UnitCache(Path(cache_dir) / "units") if cache_dir else None
+    basis = validation_basis()
+    previous = ValidationState.load(cache_dir, basis)[0] if cache else None
+    ledger = UnitLedger(previous.units if previous else None, cache) if cache else None
     store = open_store(store_path)
     say(f"Loading and mapping {data_dir} into Oxigraph"
         + (f" (cache {cache.folder})" if cache else ""))
@@ -156,7 +160,7 @@ def _build(data_dir, out_dir, progress, store_path, cache_dir):
     rules = compile_rules()
     stats = map_in_reader(data_dir, store, cache=cache, progress=say, bulk=on_disk,
                           proposals=Path(out_dir) / "cache" if out_dir is not None else None,
-                          expander=Expander(rules), inferred_graph=INFERRED)
+                          expander=Expander(rules), inferred_graph=INFERRED, ledger=ledger)
     elapsed = time.perf_counter() - began
     give_back_freed_memory()  # what loading used and freed, back before the store grows
     timings["load"] = round(stats.seconds_loading, 3)
@@ -176,14 +180,19 @@ def _build(data_dir, out_dir, progress, store_path, cache_dir):
         if writer is not None:
             jobs.append(writer.submit(outputs.write, "inferred", lambda f: write_turtle(
                 store, f, INFERRED, header=header + "\n" + INFERRED_HEADER, grouped=on_disk)))
-        report = stage("validate", "Validating against the SHACL shapes (SPARQL)",
-                       lambda: validate_store(store, load_shapes(), graphs=UNION))
+        checked = stage("validate", "Validating against the SHACL shapes (SPARQL)",
+                        lambda: validate_changes(store, load_shapes(), rules, previous,
+                                                 stats.changes, graphs=UNION, progress=say))
+        report = checked.report
+        if cache is not None and can_keep(checked.results):
+            ValidationState(basis, stats.changes.units, checked.results).save(cache_dir)
         summary = summarise_store(store, report)
         summary["claims"] = stats.claims
         summary["cached_units"] = stats.cached
         result = BuildResult(stats.corpus(), graph_view(store, DEFAULT),
                              graph_view(store, INFERRED), report, summary, timings=timings)
         result.store = store
+        result.revalidation = checked
         if outputs is not None:
             def finish():
                 for job in jobs:

@@ -128,6 +128,7 @@ class Check:
 
 
 FOCUS = "__FOCUS_NODES__"
+ONLY = "__ONLY_THESE_NODES__"  # where find_results(only=...) puts the nodes to check
 
 
 @dataclass
@@ -138,6 +139,8 @@ class _Compiler:
     # once, and the focus nodes of a class target need no DISTINCT)
     one_graph: Callable[[URIRef], bool] = lambda cls: False
     counter: itertools.count = field(default_factory=itertools.count)
+    # a pattern that binds ?this to the only nodes to check (None: every focus node)
+    restrict: str | None = None
     # the screens "focus nodes without a match of a pattern", by targets: merged in one query
     missing: dict[str, list[tuple[Screen, str]]] = field(default_factory=dict)
 
@@ -201,7 +204,10 @@ class _Compiler:
         once = len(parts) == len(classes) == 1 and self.classes(classes[0]) == \
             self.term(classes[0]) and self.one_graph(classes[0])
         select = "SELECT" if once else "SELECT DISTINCT"
-        return f"{{ {select} ?this WHERE {{ {' UNION '.join(parts)} }} }}"
+        union = " UNION ".join(parts)
+        if self.restrict is not None:  # from the given nodes, those that are focus nodes
+            return f"{{ SELECT ?this WHERE {{ {self.restrict} FILTER EXISTS {{ {union} }} }} }}"
+        return f"{{ {select} ?this WHERE {{ {union} }} }}"
 
     # -- conditions: a SPARQL expression true when a node conforms --------------------------
 
@@ -661,7 +667,19 @@ def validate_store(store: ox.Store, shapes: Graph | str | None = None, *, graphs
     plain FILTER, an anti-join, from the smaller side); then the precise queries, for the few
     focus nodes the screens found."""
     shapes_graph = load_shapes(shapes) if not isinstance(shapes, Graph) else shapes
-    graphs = list(graphs) if isinstance(graphs, (tuple, list)) else [graphs]
+    results = find_results(store, shapes_graph, graphs=graphs, threads=threads)
+    return report_of(store, results, shapes_graph, graphs=graphs, locate=locate,
+                     soften_proposed=soften_proposed)
+
+
+def find_results(store: ox.Store, shapes_graph: Graph, *, graphs=UNION,
+                 threads: int | None = None, only: Iterable[URIRef] | None = None
+                 ) -> list[ValidationResult]:
+    """The results of :func:`validate_store`, without locations and before softening.
+
+    With ``only`` (IRIs), only those focus nodes are checked, each constraint by queries that
+    start from them, 5,000 nodes a query (:mod:`kgbuild.revalidate`)."""
+    graphs = _graph_list(graphs)
 
     @functools.cache
     def subclasses(cls) -> list:
@@ -687,7 +705,16 @@ def validate_store(store: ox.Store, shapes: Graph | str | None = None, *, graphs
 
     from .rules import _in_threads  # Oxigraph evaluates without the GIL: a thread per core
 
-    checks = _Compiler(shapes_graph, subclasses, one_graph).checks()
+    restrict = None if only is None else ONLY
+    checks = _Compiler(shapes_graph, subclasses, one_graph, restrict=restrict).checks()
+    if only is not None:  # few focus nodes: every constraint's own query, from them
+        nodes = sorted(only, key=str)
+        jobs = [(check, check.query.replace(ONLY, "VALUES ?this { " + " ".join(
+                    _node(n) for n in nodes[start:start + 5000]) + " }"))
+                for start in range(0, len(nodes), 5000) for check in checks]
+        found = _in_threads(lambda job: rows(*job), jobs, threads)
+        return [_result(check, bound) for (check, _), bounds in zip(jobs, found)
+                for bound in bounds]
     screens: dict[Screen, Check] = {}  # each screen -> a check that uses it
     for check in checks:
         for screen in check.screen or ():
@@ -734,8 +761,15 @@ def validate_store(store: ox.Store, shapes: Graph | str | None = None, *, graphs
             values = " ".join(_node(n) for n in nodes[start:start + 5000])
             precise.append((check, check.template.replace(FOCUS, f"VALUES ?this {{ {values} }}")))
     found.update(zip(precise, _in_threads(lambda job: rows(*job), precise, threads)))
-    results = [_result(check, bound) for job in direct + precise
-               for check in (job[0],) for bound in found[job]]
+    return [_result(check, bound) for job in direct + precise
+            for check in (job[0],) for bound in found[job]]
+
+
+def report_of(store: ox.Store, results: list[ValidationResult], shapes_graph: Graph, *,
+              graphs=UNION, locate: bool = True, soften_proposed: bool = True
+              ) -> ValidationReport:
+    """The report of :func:`find_results`'s results: located, softened, sorted."""
+    graphs = _graph_list(graphs)
     if locate:
         results = _with_locations(store, results, graphs)
     graph = results_graph(results, True, shapes_graph)
@@ -746,6 +780,10 @@ def validate_store(store: ox.Store, shapes: Graph | str | None = None, *, graphs
     graph.set((graph.value(None, RDF.type, SH.ValidationReport, any=True) or BNode(),
                SH.conforms, Literal(conforms)))
     return ValidationReport(conforms, results, graph)
+
+
+def _graph_list(graphs) -> list:
+    return list(graphs) if isinstance(graphs, (tuple, list)) else [graphs]
 
 
 def _soften_proposed(store: ox.Store, results: list, graph: Graph, graphs) -> list:
@@ -896,4 +934,5 @@ def results_graph(results: Iterable[ValidationResult], conforms: bool,
     return graph
 
 
-__all__ = ["Check", "Screen", "compile_shapes", "results_graph", "validate_store"]
+__all__ = ["Check", "Screen", "compile_shapes", "find_results", "report_of", "results_graph",
+           "validate_store"]
