@@ -17,9 +17,9 @@ each unit's N-Triples are kept under the SHA-256 of everything its mapping depen
 
 A hit skips YAML parsing, checks and mapping; claim ids are kept beside the triples so that a
 duplicate id across files is still refused. The ontology and the shapes do not enter the key:
-they do not change the asserted triples, and reasoning and validation always run on the whole
-store (a shape spans sources: two sources may give one mandate two starts). Both are linear in
-the graph and fast on Oxigraph (see docs/scale.md).
+they do not change the asserted triples. Reasoning runs on the whole store; validation checks
+again only what the changed units can affect (:mod:`kgbuild.revalidate`, told by the ``ledger``
+of :func:`map_into_store`; see docs/scale.md).
 """
 
 from __future__ import annotations

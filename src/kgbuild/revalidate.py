@@ -181,9 +181,10 @@ class Changes:
 class UnitLedger:
     """Kept by :func:`kgbuild.incremental.map_into_store`: every unit it maps is recorded.
 
-    ``previous`` are the last build's units (None: no earlier state); ``cache`` (a
-    :class:`kgbuild.incremental.UnitCache`) gives back the triples of a unit that is gone, and
-    keeps those of units without a cache key of their own, under the digest of their triples.
+    ``previous`` are the last build's units (None: no earlier state, for the reason ``why``);
+    ``cache`` (a :class:`kgbuild.incremental.UnitCache`) gives back the triples of a unit that
+    is gone, and keeps those of units without a cache key of their own, under the digest of
+    their triples.
     """
 
     previous: frozenset | None
@@ -214,7 +215,8 @@ class UnitLedger:
         """What changed, once every unit is recorded."""
         units = frozenset(self.units)
         if self.previous is None:
-            return Changes(units, None, why="no results of an earlier build in the cache")
+            return Changes(units, None, why=self.why or "no results of an earlier build in the "
+                                                        "cache")
         gone = sorted(self.previous - units)
         if not self.why and self.sources + len(gone) > self._most():
             self.why = "more than a tenth of the sources changed"
@@ -568,9 +570,13 @@ def validate_changes(store: ox.Store, shapes: Graph, rules, previous: Validation
     else:
         kept_results = [r for r in previous.results
                         if not (isinstance(r.focus, URIRef) and f"<{r.focus}>" in nodes)]
-        say(f"Validating {len(nodes):,} nodes near what changed ({changes.sources} sources new "
-            f"or changed, {changes.gone} gone); {len(kept_results):,} results of the others "
-            f"kept from the last build")
+        if changes.sources or changes.gone:
+            say(f"Validating {len(nodes):,} nodes near what changed ({changes.sources} "
+                f"{_sources(changes.sources)} new or changed, {changes.gone} gone); "
+                f"{len(kept_results):,} results of the others kept from the last build")
+        else:
+            say(f"Validating nothing: nothing changed since the last build "
+                f"({len(kept_results):,} results kept)")
         fresh = []
         if nodes:
             fresh = find_results(store, shapes, graphs=graphs,
@@ -578,6 +584,10 @@ def validate_changes(store: ox.Store, shapes: Graph, rules, previous: Validation
         results, kept = kept_results + fresh, len(kept_results)
     report = report_of(store, results, shapes, graphs=graphs)
     return Revalidation(report, tuple(results), None if why else len(nodes), kept, why)
+
+
+def _sources(count: int) -> str:
+    return "source" if count == 1 else "sources"
 
 
 def _why_everything(previous: ValidationState | None, changes: Changes | None) -> str:

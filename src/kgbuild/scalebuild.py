@@ -10,7 +10,8 @@
    :data:`kgbuild.store.INFERRED`: what each triple entails on its own is computed by the
    processes that map the units (so it counts in the map stage), the property chains then run
    as SPARQL updates on the store;
-3. validate: the shapes compiled to SPARQL queries (:mod:`kgbuild.shaclsparql`);
+3. validate: the shapes compiled to SPARQL queries (:mod:`kgbuild.shaclsparql`); with a cache,
+   only the focus nodes near what changed since the last build (:mod:`kgbuild.revalidate`);
 4. write: ``kg.ttl`` and ``kg-inferred.ttl`` in rdfio's canonical Turtle, streamed from the
    store, and the reports; all files replaced at once.
 
@@ -150,8 +151,8 @@ def _build(data_dir, out_dir, progress, store_path, cache_dir):
         cache_dir = Path(out_dir) / "cache"
     cache = UnitCache(Path(cache_dir) / "units") if cache_dir else None
     basis = validation_basis()
-    previous = ValidationState.load(cache_dir, basis)[0] if cache else None
-    ledger = UnitLedger(previous.units if previous else None, cache) if cache else None
+    previous, why = ValidationState.load(cache_dir, basis) if cache else (None, "")
+    ledger = UnitLedger(previous.units if previous else None, cache, why=why) if cache else None
     store = open_store(store_path)
     say(f"Loading and mapping {data_dir} into Oxigraph"
         + (f" (cache {cache.folder})" if cache else ""))
