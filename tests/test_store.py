@@ -146,6 +146,16 @@ def test_an_unchanged_source_is_not_read_again(tmp_path):
     assert third.summary["cached_units"] == files - 1
 
 
+def test_a_renamed_data_folder_is_not_named_by_the_cache(tmp_path):
+    shutil.copytree(SEED_DATA, tmp_path / "data")
+    build(tmp_path / "data", tmp_path / "out", backend="oxigraph")
+    (tmp_path / "data").rename(tmp_path / "articles")
+    again = build(tmp_path / "articles", tmp_path / "out", backend="oxigraph")
+    assert again.summary["cached_units"] == 0
+    graph = (tmp_path / "out" / "kg.ttl").read_text(encoding="utf-8")
+    assert '"articles/claims/' in graph and '"data/claims/' not in graph
+
+
 def test_a_duplicate_id_is_refused_even_from_the_cache(tmp_path):
     data = write_mini_data(tmp_path)
     cache = UnitCache(tmp_path / "cache")

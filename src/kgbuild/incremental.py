@@ -10,6 +10,7 @@ With a cache folder (``build/cache/`` by default in :func:`kgbuild.scalebuild.bu
 each unit's N-Triples are kept under the SHA-256 of everything its mapping depends on:
 
 * the bytes of the source text, its metadata and its claim file, and the folder it is in;
+* the name of the data folder (provenance names the claim file ``data/claims/x.yaml``);
 * the bytes of ``registry.yaml`` (claims are checked against it);
 * the ``entities:`` sections of the claim files read before it (they extend the registry);
 * the code that reads and maps data (kgbuild's version and the source of its loader and
@@ -156,8 +157,9 @@ def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | 
     base = load_registry_compact(registry_path, display=_display(registry_path, data_dir))
     sources = load_sources(data_dir, base)
     stats.seconds_loading += time.perf_counter() - began
+    # the code, the registry and the folder's name (provenance names files as data/claims/...)
     code = hashlib.sha256((code_digest() + hashlib.sha256(registry_path.read_bytes())
-                           .hexdigest()).encode()).hexdigest()  # code and registry, once
+                           .hexdigest() + _display(data_dir, data_dir)).encode()).hexdigest()
     paths, stats.ignored_proposals = claim_file_paths(data_dir)
     plan = []
     entities_digest = hashlib.sha256()
