@@ -35,12 +35,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--validate-timeout", type=float, default=1800,
                         help="baseline: stop pyshacl after this many seconds")
     parser.add_argument("--query-timeout", type=float, default=120)
+    parser.add_argument("--rebuild", action="store_true",
+                        help="also time a rebuild after one claim file edited, at each scale")
     args = parser.parse_args(argv)
     scales = [int(v) for v in args.scales.split(",") if v.strip()]
     report = benchmark.run_benchmark(scales, args.work, baseline=args.baseline,
                                      disk_from=args.disk_from,
                                      validate_timeout=args.validate_timeout,
                                      query_timeout=args.query_timeout,
+                                     rebuild=args.rebuild,
                                      progress=lambda message: print(f"… {message}", flush=True))
     if args.results.exists():
         previous = benchmark.load(args.results)

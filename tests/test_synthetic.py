@@ -195,6 +195,20 @@ def test_a_benchmark_run_times_every_stage_and_query(tmp_path):
     assert "| 41 | oxigraph |" in text and "Machine: " in text
 
 
+def test_a_benchmark_rebuild_validates_again_only_near_the_claim_dropped(tmp_path):
+    from kgbuild import benchmark
+
+    generate(tmp_path / "data", 400, seed=5, claims_per_source=20, faults=3)
+    before = sorted(p.read_bytes() for p in (tmp_path / "data" / "claims").glob("*.yaml"))
+    run = benchmark.run_worker(tmp_path / "data", tmp_path / "out", "oxigraph", queries=False,
+                               rebuild=True)
+    assert 0 < run.rebuild["checked"] < 100 and run.rebuild["kept"] > 0
+    assert set(run.rebuild["timings"]) == {"load", "map", "reason", "validate", "write"}
+    assert sorted(p.read_bytes() for p in (tmp_path / "data" / "claims").glob("*.yaml")) == before
+    text = benchmark.to_markdown({"machine": benchmark.machine(), "runs": [run], "scales": [400]})
+    assert f"| {run.mandates:,} | oxigraph | {benchmark._seconds(run.rebuild['seconds'])} s |" in text
+
+
 def test_the_cost_exponent_is_the_log_log_slope():
     from kgbuild.benchmark import slope
 

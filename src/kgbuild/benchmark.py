@@ -49,6 +49,7 @@ class Run:
     build_cpu_seconds: float = 0.0  # CPU time of the build (user + system, all threads)
     error: str | None = None
     store: str = "memory"  # where the Oxigraph store lived: memory or disk (RocksDB)
+    rebuild: dict = field(default_factory=dict)  # measure_rebuild's figures, when asked for
 
     @property
     def slowest_query(self) -> float:
@@ -232,8 +233,9 @@ def query_params(data_dir: Path, query) -> dict | None:
 
 def run_worker(data_dir: str | Path, out_dir: str | Path, backend: str, *,
                store_path: str | Path | None = None, queries: bool = True,
-               query_timeout: float | None = 120) -> Run:
-    """Build ``data_dir`` with ``backend`` in this process, then run every saved query."""
+               query_timeout: float | None = 120, rebuild: bool = False) -> Run:
+    """Build ``data_dir`` with ``backend`` in this process, then run every saved query (and,
+    with ``rebuild``, :func:`measure_rebuild` in ``<out_dir>-rebuild``)."""
     from .pipeline import build
 
     data_dir, out_dir = Path(data_dir), Path(out_dir)
@@ -256,8 +258,45 @@ def run_worker(data_dir: str | Path, out_dir: str | Path, backend: str, *,
     run.report = report_digest(result.report)
     if queries:
         run.queries, run.answers = _run_queries(result, data_dir, query_timeout)
+    if rebuild and backend == "oxigraph":
+        del result
+        run.rebuild = measure_rebuild(data_dir, Path(f"{out_dir}-rebuild"),
+                                      store_path=store_path, progress=progress)
     run.peak_mib = _peak_mib()
     return run
+
+
+def measure_rebuild(data_dir: str | Path, work: str | Path, *,
+                    store_path: str | Path | None = None, progress=None) -> dict:
+    """What a user's second build costs: ``data_dir`` built with a cache (in ``work``), then
+    again after one claim file (the middle one) lost its last claim. The folder built is made of
+    links to ``data_dir``'s files, but for the file edited. Returns the rebuild's seconds and
+    stages, and how many focus nodes it validated again."""
+    import shutil
+
+    from .pipeline import build
+
+    data_dir, work = Path(data_dir).resolve(), Path(work)
+    shutil.rmtree(work, ignore_errors=True)
+    folder = work / data_dir.name  # the same name: the same provenance paths
+    (folder / "claims").mkdir(parents=True)
+    for name in ("registry.yaml", "sources"):
+        (folder / name).symlink_to(data_dir / name)
+    claim_files = sorted((data_dir / "claims").glob("*.yaml"))
+    for path in claim_files:
+        (folder / "claims" / path.name).symlink_to(path)
+    options = dict(backend="oxigraph", store_path=store_path, progress=progress)
+    build(folder, work / "out", **options)  # fills the cache
+    edited = folder / "claims" / claim_files[len(claim_files) // 2].name
+    text = edited.read_text(encoding="utf-8")
+    edited.unlink()
+    edited.write_text(text[:text.rindex("\n  - id:") + 1], encoding="utf-8")
+    began = time.perf_counter()
+    result = build(folder, work / "out", **options)
+    checked = result.revalidation
+    return {"seconds": round(time.perf_counter() - began, 3), "timings": dict(result.timings),
+            "edited": f"claims/{edited.name}", "checked": checked.checked, "kept": checked.kept,
+            "why": checked.why}
 
 
 def report_digest(report) -> str:
@@ -471,7 +510,7 @@ def _generated_by(marker: Path) -> str | None:
 def run_subprocess(data_dir: Path, out_dir: Path, backend: str, *,
                    store_path: Path | None = None, queries: bool = True,
                    timeout: float | None = None, validate_timeout: float = 1800,
-                   query_timeout: float = 120) -> Run:
+                   query_timeout: float = 120, rebuild: bool = False) -> Run:
     """:func:`run_worker` in a fresh Python process (its own peak memory)."""
     command = [sys.executable, "-m", "kgbuild.benchmark", "worker", str(data_dir), str(out_dir),
                backend, "--validate-timeout", str(validate_timeout), "--query-timeout",
@@ -480,6 +519,8 @@ def run_subprocess(data_dir: Path, out_dir: Path, backend: str, *,
         command += ["--store-path", str(store_path)]
     if not queries:
         command.append("--no-queries")
+    if rebuild:
+        command.append("--rebuild")
     log = Path(f"{out_dir}.log")  # the worker's progress and errors, kept for a failed run
     log.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -519,11 +560,12 @@ def run_benchmark(scales=DEFAULT_SCALES, work_dir: str | Path = "bench/work", *,
                   backends=("oxigraph",), baseline: int | None = None, seed: int = 0,
                   disk_from: int | None = None, timeout: float | None = None,
                   validate_timeout: float = 1800, query_timeout: float = 120,
-                  progress=None) -> dict:
+                  rebuild: bool = False, progress=None) -> dict:
     """Run every scale with every backend (and the memory backend at ``baseline`` mandates).
 
     Stores from ``disk_from`` mandates on live on disk (RocksDB) instead of in memory
-    (default: those that would not fit in memory, :func:`store_on_disk`).
+    (default: those that would not fit in memory, :func:`store_on_disk`). ``rebuild`` also
+    measures, at each scale, a rebuild after one claim file edited (:func:`measure_rebuild`).
     Returns ``{"machine": ..., "runs": [Run, ...]}``; see :func:`to_markdown`.
     """
     say = progress or (lambda message: None)
@@ -541,7 +583,8 @@ def run_benchmark(scales=DEFAULT_SCALES, work_dir: str | Path = "bench/work", *,
                                                          and on_disk) else None
         say(f"Building {mandates} mandates with the {backend} backend")
         run = run_subprocess(data_dir, out_dir, backend, store_path=store_path, timeout=timeout,
-                             validate_timeout=validate_timeout, query_timeout=query_timeout)
+                             validate_timeout=validate_timeout, query_timeout=query_timeout,
+                             rebuild=rebuild)
         run.mandates = run.mandates or mandates
         run.store = "disk" if store_path is not None else "memory"
         say(f"  built in {run.build_seconds} s, peak {run.build_peak_mib} MiB"
@@ -614,6 +657,21 @@ def to_markdown(report: dict) -> str:
                 cells.append(_seconds(value) if isinstance(value, (int, float))
                              else (value or "–")[:40])
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    rebuilt = [r for r in runs if r.rebuild]
+    if rebuilt:
+        lines += ["", "Rebuild after one claim file edited (its last claim dropped; every other "
+                      "source from the cache):", "",
+                  "| mandates | backend | rebuild | load | map | reason | validate | write | "
+                  "focus nodes validated again | results kept |",
+                  "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for run in rebuilt:
+            t, again = run.rebuild["timings"], run.rebuild["checked"]
+            lines.append(
+                f"| {run.mandates:,} | {_backend(run)} | {_seconds(run.rebuild['seconds'])} s | "
+                + " | ".join(_seconds(t.get(stage)) for stage in
+                             ("load", "map", "reason", "validate", "write"))
+                + f" | {'all: ' + run.rebuild['why'] if again is None else f'{again:,}'} | "
+                  f"{run.rebuild['kept']:,} |")
     # the exponent over the stores in memory (one run a scale); a store on disk is another cost
     oxigraph = [r for r in runs if r.backend == "oxigraph" and not r.error and r.store == "memory"]
     build_slope = slope([(r.mandates, r.build_seconds) for r in oxigraph])
@@ -672,6 +730,8 @@ def _main(argv: list[str]) -> int:
     worker.add_argument("backend", choices=("memory", "oxigraph"))
     worker.add_argument("--store-path")
     worker.add_argument("--no-queries", action="store_true")
+    worker.add_argument("--rebuild", action="store_true",
+                        help="then measure a rebuild after one claim file edited")
     worker.add_argument("--query-timeout", type=float, default=120)
     worker.add_argument("--validate-timeout", type=float, default=1800,
                         help="memory backend: stop pyshacl after this many seconds")
@@ -681,7 +741,8 @@ def _main(argv: list[str]) -> int:
                            query_timeout=args.query_timeout)
     else:
         run = run_worker(args.data, args.out, args.backend, store_path=args.store_path,
-                         queries=not args.no_queries, query_timeout=args.query_timeout)
+                         queries=not args.no_queries, query_timeout=args.query_timeout,
+                         rebuild=args.rebuild)
     print(json.dumps(asdict(run)))
     return 0
 

@@ -218,7 +218,7 @@ class UnitLedger:
             return Changes(units, None, why=self.why or "no results of an earlier build in the "
                                                         "cache")
         gone = sorted(self.previous - units)
-        if not self.why and self.sources + len(gone) > self._most():
+        if not self.why and max(self.sources, len(gone)) > self._most():  # an edit is both
             self.why = "more than a tenth of the sources changed"
         old_lines: set = set()
         for identity in gone:

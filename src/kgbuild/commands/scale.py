@@ -63,11 +63,15 @@ def generate(out: Path, mandates: int, seed: int, claims_per_source: int, faults
               help="From this many mandates the store lives on disk (RocksDB). Default: when "
                    "in memory it would take more than 80% of this machine's memory (about "
                    "17 KiB a mandate: a million need 16.4 GiB).")
+@click.option("--rebuild", is_flag=True,
+              help="Also time, at each scale, a rebuild after one claim file edited (every "
+                   "other source from the cache; two more builds a scale).")
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
               default=None, help="Also save the figures as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the Markdown report.")
 @library_errors
-def bench(scales, work_dir: Path, baseline, disk_from: int, json_path, quiet: bool):
+def bench(scales, work_dir: Path, baseline, disk_from: int, rebuild: bool, json_path,
+          quiet: bool):
     """Build synthetic data at each scale on Oxigraph and time every stage and saved query.
 
     Each build runs in a process of its own, one at a time, and reports its peak memory. Prints
@@ -79,7 +83,7 @@ def bench(scales, work_dir: Path, baseline, disk_from: int, json_path, quiet: bo
 
     progress = None if quiet else (lambda message: click.echo(f"… {message}", err=True))
     report = benchmark.run_benchmark(scales, work_dir, baseline=baseline, disk_from=disk_from,
-                                     progress=progress)
+                                     rebuild=rebuild, progress=progress)
     if json_path is not None:
         benchmark.save(report, json_path)
     click.echo(benchmark.to_markdown(report), nl=False)
