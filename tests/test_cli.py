@@ -217,6 +217,22 @@ def test_the_oxigraph_build_s_outputs_get_the_usual_file_mode(run, mini_data, tm
     assert len(modes) == 6 and set(modes.values()) == {0o666 & ~mask}
 
 
+def test_a_rebuild_says_what_it_validates_again_and_no_cache_validates_everything(
+        run, mini_data, tmp_path):
+    out = tmp_path / "out"
+    first = run("build", "--backend", "oxigraph", "--data", mini_data, "--out", out)
+    again = run("build", "--backend", "oxigraph", "--data", mini_data, "--out", out)
+    assert "… Validating every focus node: no results of an earlier build in the cache\n" in \
+        first.stderr
+    assert "… Validating nothing: nothing changed since the last build (0 results kept)\n" in \
+        again.stderr
+    clean = run("build", "--backend", "oxigraph", "--no-cache", "--data", mini_data,
+                "--out", tmp_path / "clean")
+    assert clean.exit_code == 0 and "Validating every focus node: no cache" in clean.stderr
+    assert not (tmp_path / "clean" / "cache" / "validation.json").exists()
+    assert (tmp_path / "clean" / "report.json").read_bytes() == (out / "report.json").read_bytes()
+
+
 def test_a_store_kept_by_the_build_answers_the_queries_as_the_turtle_files_do(run, mini_data,
                                                                                tmp_path):
     out, store = tmp_path / "out", tmp_path / "store"
