@@ -303,6 +303,19 @@ def test_a_new_overlap_is_found_on_the_mandate_of_the_unchanged_source(synthetic
             if {Path(place.split(":")[0]).name for place in locations} == {unchanged}]
 
 
+def test_a_store_on_disk_is_validated_again_the_same_way(synthetic, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(synthetic, data)
+    build_oxigraph(data, tmp_path / "out", store_path=tmp_path / "store-1")
+    overlap_a_mandate_of_another_source(data)
+    said: list[str] = []
+    build_oxigraph(data, tmp_path / "out", store_path=tmp_path / "store-2", progress=said.append)
+    build_oxigraph(data, tmp_path / "full", cache_dir=False)
+    assert any("near what changed" in line for line in said)
+    assert (tmp_path / "out" / "report.json").read_bytes() == (
+        tmp_path / "full" / "report.json").read_bytes()
+
+
 def test_few_nodes_are_checked_again_for_one_claim_dropped(synthetic, tmp_path):
     said, _, _ = _rebuild_after(drop_a_claim, synthetic, tmp_path)
     line = next(line for line in said if "near what changed" in line)
