@@ -45,6 +45,10 @@ class _PipeStore:
 
     bulk_load = load  # the parent bulk-loads everything (see map_in_reader)
 
+    def load_file(self, path, to_graph=None) -> None:
+        """N-Triples kept in a file (the cache): the parent reads it, the pipe carries its name."""
+        self._send("file", _graph_text(to_graph), str(path))
+
     def update(self, text: str) -> None:
         self._send("update", text)
 
@@ -154,7 +158,8 @@ def map_in_reader(data_dir: str | Path, store: ox.Store, *, progress=None,
                                                  progress is not None), daemon=False)
     child.start()
     sending.close()
-    pending = _BulkLoader(store, _BATCH)  # bulk loads, outside transactions
+    # batches: bulk loads for a store on disk, transactions in memory (the faster there)
+    pending = _BulkLoader(store, _BATCH, bulk=bool(options.get("bulk")))
     updates: list[str] = []  # run once the loads before them are in, the child gone if it can
     messages = _Receiver(receiving)
     finished = False
@@ -166,6 +171,10 @@ def map_in_reader(data_dir: str | Path, store: ox.Store, *, progress=None,
                 if updates:  # loads after an update: the update first, in order
                     _apply(pending, updates)
                 pending.load(message[2], None, _graph(message[1]))
+            elif kind == "file":
+                if updates:
+                    _apply(pending, updates)
+                pending.load(Path(message[2]).read_bytes(), None, _graph(message[1]))
             elif kind == "update":
                 updates.append(message[1])
             elif kind == "say":

@@ -194,7 +194,13 @@ class UnitLedger:
     sources: int = 0
     why: str = ""
 
-    def record(self, key: str | None, triples: bytes) -> None:
+    def record(self, key: str | None, triples: bytes | Path) -> None:
+        """A unit mapped: its key (None: none) and its N-Triples (or the file they are in)."""
+        if isinstance(triples, Path):
+            if key in (self.previous or ()):
+                self.units.add(key)
+                return
+            triples = triples.read_bytes()
         identity = key if key is not None else hashlib.sha256(triples).hexdigest()
         self.units.add(identity)
         if key is None and not self.cache.has(identity):

@@ -27,6 +27,7 @@ An axiom these rules do not implement (a restriction, a functional or transitive
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -359,6 +360,8 @@ class Expander:
                       types(e.subject_types), types(e.object_types))
             for p, e in rules.properties.items()}
         self.supers = {_iri(c): types(s) for c, s in rules.classes.items()}
+        self.digest = hashlib.sha256(repr((sorted(self.properties.items()),
+                                           sorted(self.supers.items()))).encode()).hexdigest()
 
     def expand(self, ntriples: bytes) -> bytes:
         """The entailments of ``ntriples`` (kgbuild's own N-Triples: one ``s p o .`` a line)."""
