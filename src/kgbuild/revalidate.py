@@ -45,9 +45,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Variable
 
 from .config import ONTOLOGY_FILE, SHAPES_FILE
+from .rules import Expander, _in_threads
+from .shaclsparql import _declared_prefixes, find_results, report_of, targeted_shapes
 from .store import UNION
 from .validate import ValidationReport, ValidationResult
 
@@ -58,7 +61,6 @@ _SCHEMA_PREDICATES = frozenset(
     f"<{p}>".encode() for p in (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
                                 OWL.equivalentClass, OWL.equivalentProperty, OWL.inverseOf,
                                 OWL.propertyChainAxiom))
-_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 _NESTED_LISTS = (SH["and"], SH["or"], SH.xone)
 _NESTED = (SH.node, SH["not"], SH.qualifiedValueShape)
 _COMPARED = (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals)
@@ -251,11 +253,8 @@ def reach_paths(shapes: Graph) -> frozenset | None:
     """Every prefix of every path along which a targeted shape's constraints read the graph
     from a focus node, as tuples of SPARQL path steps; None when some constraint reads beyond
     (a SPARQL pattern not joined to ``$this``, a path kgbuild cannot follow)."""
-    targeted = sorted({s for p in _TARGETS for s in shapes.subjects(p, None)}
-                      | {s for k in (RDFS.Class, OWL.Class) for s in shapes.subjects(RDF.type, k)
-                         if (s, RDF.type, SH.NodeShape) in shapes}, key=str)
     found: set = set()
-    for shape in targeted:
+    for shape in targeted_shapes(shapes):
         read = _shape_reach(shapes, shape, ())
         if read is None:
             return None
@@ -341,9 +340,6 @@ def _repeated(steps: set) -> set:
 
 def _sparql_reach(shapes: Graph, constraint) -> set | None:
     """The paths from ``$this`` along which a SPARQL constraint's patterns read the graph."""
-    from rdflib.plugins.sparql import prepareQuery
-
-    from .shaclsparql import _declared_prefixes
 
     select = shapes.value(constraint, SH.select)
     if select is None:
@@ -425,8 +421,6 @@ def changed_triples(store: ox.Store, rules, changes: Changes, *, graphs=UNION,
     """The triples (N-Triples terms) in which the union of ``graphs`` may differ from the last
     build's: those only the changed units state, what each entails on its own, and the results
     of the property chains through them (found on the graphs and the triples gone)."""
-    from .rules import Expander
-
     expander = Expander(rules)
     lines = changes.added | changes.removed
     edges = _triples(lines) | _triples(expander.expand(_joined(lines)).splitlines())
@@ -461,8 +455,6 @@ def _joined(lines) -> bytes:
 def _chain_results(store: ox.Store, rules, expander, edges: set, graphs: list,
                    threads: int | None) -> set:
     """The results of every chain through one of ``edges`` (and what they entail)."""
-    from .rules import _in_threads
-
     jobs = []
     for chain in rules.chains:
         steps = [f"<{s}>" for s in chain.steps]
@@ -526,8 +518,6 @@ def focus_nodes(store: ox.Store, shapes: Graph, rules, changes: Changes, *, grap
 
 def _reached(store: ox.Store, wanted: dict, graphs, threads: int | None) -> set:
     """The IRIs that reach one of ``wanted[path]`` along ``path``, for every path."""
-    from .rules import _in_threads
-
     jobs = []
     for path, targets in sorted(wanted.items()):
         ordered = sorted(t for t in targets if t.startswith("<"))
@@ -560,8 +550,6 @@ def validate_changes(store: ox.Store, shapes: Graph, rules, previous: Validation
                      progress: Callable[[str], None] | None = None) -> Revalidation:
     """Validate ``store``: only the focus nodes near what changed since ``previous`` when it can
     (see module doc), else everything. The report equals that of validating everything."""
-    from .shaclsparql import find_results, report_of
-
     say = progress or (lambda message: None)
     why = _why_everything(previous, changes)
     nodes = None

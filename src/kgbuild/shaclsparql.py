@@ -327,10 +327,7 @@ class _Compiler:
     def checks(self) -> list[Check]:
         graph = self.shapes
         found: list[Check] = []
-        shapes = sorted({s for p in TARGETS for s in graph.subjects(p, None)}
-                        | {s for k in (RDFS.Class, OWL.Class) for s in graph.subjects(RDF.type, k)
-                           if (s, RDF.type, SH.NodeShape) in graph}, key=str)
-        for shape in shapes:
+        for shape in targeted_shapes(graph):
             if _deactivated(graph, shape):
                 continue
             focus = self.focus(shape)
@@ -581,6 +578,13 @@ class _Compiler:
         return Check(shape, SH.SPARQLConstraintComponent, severity, None,
                      prefixes + _inject_focus(text, focus), messages, value_is_focus=True,
                      source_constraint=constraint)
+
+
+def targeted_shapes(shapes: Graph) -> list:
+    """The shapes with targets (explicit, or implicit: a node shape that is a class)."""
+    return sorted({s for p in TARGETS for s in shapes.subjects(p, None)}
+                  | {s for k in (RDFS.Class, OWL.Class) for s in shapes.subjects(RDF.type, k)
+                     if (s, RDF.type, SH.NodeShape) in shapes}, key=str)
 
 
 def _focus_patterns(focus: str) -> str:
