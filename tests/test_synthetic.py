@@ -209,6 +209,18 @@ def test_a_benchmark_rebuild_validates_again_only_near_the_claim_dropped(tmp_pat
     assert f"| {run.mandates:,} | oxigraph | {benchmark._seconds(run.rebuild['seconds'])} s |" in text
 
 
+@pytest.mark.skipif(not Path("/proc/self/oom_score_adj").exists(),
+                    reason="Linux only: /proc/self/oom_score_adj")
+def test_a_query_process_is_the_first_the_system_kills_out_of_memory():
+    from kgbuild import benchmark
+
+    def score() -> str:
+        return Path("/proc/self/oom_score_adj").read_text().strip()
+
+    assert benchmark._with_timeout(score, 30) == "1000"
+    assert score() != "1000"  # this process is left as it was
+
+
 def test_the_cost_exponent_is_the_log_log_slope():
     from kgbuild.benchmark import slope
 
