@@ -35,7 +35,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,12 +42,14 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
+from rdflib.extras.shacl import parse_shacl_path
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Variable
 
 from .config import ONTOLOGY_FILE, SHAPES_FILE
+from .rdfio import write_atomic
 from .rules import Expander, _in_threads
 from .shaclsparql import _declared_prefixes, find_results, report_of, targeted_shapes
 from .store import UNION
@@ -96,16 +97,11 @@ class ValidationState:
 
     def save(self, folder: str | Path) -> None:
         """Write ``folder/validation.json`` (a temporary file, then renamed)."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
         data = {"basis": self.basis, "units": sorted(self.units),
                 "results": [_result_json(r) for r in
                             sorted(self.results, key=ValidationResult.sort_key)]}
-        target = folder / STATE_FILE
-        temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temp.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
-        os.replace(temp, target)
+        write_atomic(Path(folder) / STATE_FILE,
+                     json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n")
 
     @classmethod
     def load(cls, folder: str | Path, basis: str) -> tuple[ValidationState | None, str]:
@@ -303,25 +299,10 @@ def _shape_reach(shapes: Graph, shape, seen: tuple) -> set | None:
 
 def _shacl_steps(shapes: Graph, node) -> set | None:
     """A SHACL path as the step tuples of its alternatives."""
-    if isinstance(node, URIRef):
-        return {(f"<{node}>",)}
-    if (node, RDF.first, None) in shapes:
-        parts = [_shacl_steps(shapes, p) for p in Collection(shapes, node)]
-        return None if None in parts else _sequence(parts)
-    inner = shapes.value(node, SH.inversePath)
-    if inner is not None:
-        steps = _shacl_steps(shapes, inner)
-        return None if steps is None else {_inverse(t) for t in steps}
-    inner = shapes.value(node, SH.alternativePath)
-    if inner is not None:
-        parts = [_shacl_steps(shapes, p) for p in Collection(shapes, inner)]
-        return None if None in parts else set().union(*parts)
-    for repeated in (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath):
-        inner = shapes.value(node, repeated)
-        if inner is not None:
-            steps = _shacl_steps(shapes, inner)
-            return None if steps is None else _repeated(steps)
-    return None
+    try:
+        return _predicate_steps(parse_shacl_path(shapes, node))
+    except (TypeError, ValueError):  # not a SHACL path rdflib can read
+        return None
 
 
 def _sequence(parts: list) -> set:
