@@ -156,6 +156,47 @@ def test_a_renamed_data_folder_is_not_named_by_the_cache(tmp_path):
     assert '"articles/claims/' in graph and '"data/claims/' not in graph
 
 
+def _unit_files(cache_folder: Path) -> list[str]:
+    return sorted(p.name for p in (cache_folder / "units").glob("*/*"))
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(tmp_path):
+    shutil.copytree(SEED_DATA, tmp_path / "data")
+    build(tmp_path / "data", tmp_path / "out", backend="oxigraph")
+    cache = tmp_path / "out" / "cache"
+    first = _unit_files(cache)
+    assert first, "the build keeps its units"
+    claim_file = sorted((tmp_path / "data" / "claims").glob("*.yaml"))[0]
+    for edit in range(3):  # three versions of one source: only the last is kept
+        claim_file.write_text(claim_file.read_text(encoding="utf-8") + f"# edit {edit}\n",
+                              encoding="utf-8")
+        messages = []
+        build(tmp_path / "data", tmp_path / "out", backend="oxigraph", progress=messages.append)
+        assert any(m.startswith("Cache: removed 3 files this build no longer uses")
+                   for m in messages), messages
+    last = _unit_files(cache)
+    assert len(last) == len(first)
+    assert len(set(first) - set(last)) == 3  # the edited source's triples, claims, entailments
+    again = build(tmp_path / "data", tmp_path / "out", backend="oxigraph")
+    assert again.summary["cached_units"] == len(list(claim_file.parent.glob("*.yaml")))
+
+
+def test_pruning_removes_old_entailments_and_stale_temporary_files(tmp_path):
+    cache = UnitCache(tmp_path / "units")
+    cache.put("ab12", b"<a> <b> <c> .\n", [])
+    cache.put_entailed("ab12", "1" * 64, b"")
+    cache.put_entailed("ab12", "2" * 64, b"")
+    cache.put("cd34", b"<d> <e> <f> .\n", [])
+    stale, fresh = tmp_path / "units" / "ab" / ".ab12.nt.1.tmp", tmp_path / "units" / "ab" / ".x.2.tmp"
+    stale.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    os.utime(stale, (1, 1))
+    removed, freed = cache.prune({"ab12"}, "2" * 64)
+    left = sorted(p.name for p in (tmp_path / "units").rglob("*"))
+    assert left == [".x.2.tmp", "ab", "ab12.2222222222222222.entailed.nt", "ab12.json", "ab12.nt"]
+    assert (removed, freed) == (4, len(b"<d> <e> <f> .\n") + len(b"[]") + len(b"half"))
+
+
 def test_a_duplicate_id_is_refused_even_from_the_cache(tmp_path):
     data = write_mini_data(tmp_path)
     cache = UnitCache(tmp_path / "cache")

@@ -72,6 +72,7 @@ def build(data_dir: Path, out_dir: Path, backend: str, store_path: Path | None, 
 
     On Oxigraph, OUT/cache keeps what each source was mapped to and the validation results: a
     rebuild neither maps nor validates again what did not change (the report is the same).
+    The cache keeps only what the last build used.
     """
     if store_path is not None:
         if backend == "memory":

@@ -32,7 +32,7 @@ import multiprocessing
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,6 +113,30 @@ class UnitCache:
 
     def put_entailed(self, key: str, rules: str, entailed: bytes) -> None:
         self._write(self.entailed_path(key, rules), entailed)
+
+    def prune(self, keep: Iterable[str], rules: str) -> tuple[int, int]:
+        """Remove the files of units not in ``keep`` (the last build's), entailments under
+        other rules than those of digest ``rules``, and temporary files of builds stopped over
+        an hour ago. Returns how many files went and their bytes."""
+        keep = set(keep)
+        entailed = f".{rules[:16]}.entailed.nt"
+        stale = time.time() - 3600
+        removed = freed = 0
+        for path in sorted(self.folder.glob("*/*")):
+            name = path.name
+            if name.startswith("."):  # a temporary file: another build may be writing it
+                wanted = not (name.endswith(".tmp") and path.stat().st_mtime < stale)
+            else:
+                key, _, suffix = name.partition(".")
+                wanted = key in keep and suffix in ("nt", "json", entailed[1:])
+            if not wanted:
+                freed += path.stat().st_size
+                path.unlink(missing_ok=True)
+                removed += 1
+        for folder in self.folder.glob("*/"):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+        return removed, freed
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:

@@ -159,9 +159,10 @@ def _build(data_dir, out_dir, progress, store_path, cache_dir):
     began = time.perf_counter()
     on_disk = store_path is not None
     rules = compile_rules()
+    expander = Expander(rules)
     stats = map_in_reader(data_dir, store, cache=cache, progress=say, bulk=on_disk,
                           proposals=Path(out_dir) / "cache" if out_dir is not None else None,
-                          expander=Expander(rules), inferred_graph=INFERRED, ledger=ledger)
+                          expander=expander, inferred_graph=INFERRED, ledger=ledger)
     elapsed = time.perf_counter() - began
     give_back_freed_memory()  # what loading used and freed, back before the store grows
     timings["load"] = round(stats.seconds_loading, 3)
@@ -185,8 +186,10 @@ def _build(data_dir, out_dir, progress, store_path, cache_dir):
                         lambda: validate_changes(store, load_shapes(), rules, previous,
                                                  stats.changes, graphs=UNION, progress=say))
         report = checked.report
-        if cache is not None and can_keep(checked.results):
-            ValidationState(basis, stats.changes.units, checked.results).save(cache_dir)
+        if cache is not None:
+            if can_keep(checked.results):
+                ValidationState(basis, stats.changes.units, checked.results).save(cache_dir)
+            _prune(cache, stats.changes.units, expander.digest, say)
         summary = summarise_store(store, report)
         summary["claims"] = stats.claims
         summary["cached_units"] = stats.cached
@@ -212,6 +215,14 @@ def _build(data_dir, out_dir, progress, store_path, cache_dir):
         if writer is not None:
             writer.shutdown(wait=True)
     return result
+
+
+def _prune(cache: UnitCache, units, rules: str, say) -> None:
+    """Keep in the cache only what this build used: a source edited a hundred times leaves one
+    file, not a hundred."""
+    removed, freed = cache.prune(units, rules)
+    if removed:
+        say(f"Cache: removed {removed:,} files this build no longer uses ({freed / 1e6:.1f} MB)")
 
 
 class _Outputs:
