@@ -20,6 +20,7 @@ from rdflib.namespace import OWL, RDF, SKOS
 from kgbuild.commands.export import export as export_command
 from kgbuild.errors import ExportError
 from kgbuild.export import (clean, export, export_csv, export_jsonld, export_quickstatements,
+                            open_graph,
                             export_turtle, load_graph, read_mandates)
 from kgbuild.rdfio import parse_rdf, to_turtle
 from kgbuild.vocab import KGID
@@ -418,6 +419,66 @@ def test_load_graph_says_to_build_first(tmp_path):
     (tmp_path / "kg.ttl").write_text(RECONCILED, encoding="utf-8")
     with pytest.raises(ExportError, match="no graph at .*kg-inferred.ttl"):
         load_graph(tmp_path / "kg.ttl", inferred=True)
+
+
+# -- exports of values read from an Oxigraph store ------------------------------------------
+
+@pytest.fixture(scope="module")
+def synthetic_build(tmp_path_factory):
+    """kg.ttl of 300 synthetic mandates, two in three persons, posts and organisations with a
+    QID."""
+    from kgbuild import build
+    from kgbuild.synthetic import generate
+
+    folder = tmp_path_factory.mktemp("synthetic-export")
+    generate(folder / "data", 300, seed=3)
+    build(folder / "data", folder / "build", backend="oxigraph")
+    graph = folder / "build" / "kg.ttl"
+    kinds = {URIRef("https://schema.org/Person"), URIRef("http://www.w3.org/ns/org#Post"),
+             URIRef("http://www.w3.org/ns/org#Organization")}
+    typed = parse_rdf(graph).triples((None, RDF.type, None))
+    nodes = sorted({node for node, _, kind in typed if kind in kinds})
+    with graph.open("a", encoding="utf-8") as stream:  # two in three reconciled
+        for number, node in enumerate(nodes):
+            if number % 3:
+                stream.write(f'<{node}> <https://w3id.org/kgbuild/ns#wikidata> "Q{number + 1}" .\n')
+    return graph
+
+
+VALUE_EXPORTS = [(export_csv, {"table": "mandates"}), (export_csv, {"table": "programmes"}),
+                 (export_quickstatements, {}), (export_quickstatements, {"format": "csv"}),
+                 (export_quickstatements, {"create_missing": True, "target": "qs3"})]
+
+
+@pytest.mark.parametrize("exporter, options", VALUE_EXPORTS)
+def test_exports_of_values_are_the_same_from_the_oxigraph_store(synthetic_build, exporter,
+                                                                options):
+    from_rdflib = exporter(load_graph(synthetic_build), **options)
+    from_store = exporter(open_graph(synthetic_build), **options)
+    assert from_store.content == from_rdflib.content
+    assert from_store.report.text() == from_rdflib.report.text()
+    assert from_store.content.count("\n") > 2  # a header and rows, or statements
+
+
+def test_junk_is_filtered_from_the_oxigraph_store_too(built):
+    result = export_quickstatements(open_graph(built / "kg.ttl", inferred=True))
+    assert [n.message for n in result.report.of("filtered")] == [
+        "2 junk triples (literal subjects, x owl:sameAs x, rdf:type owl:Thing or rdfs:Resource)"]
+    assert result.content == export_quickstatements(parse_rdf(RECONCILED)).content
+
+
+def test_a_graph_without_junk_is_not_copied(reconciled):
+    assert clean(reconciled) == (reconciled, 0)
+
+
+def test_a_note_taken_twice_is_kept_once():
+    from kgbuild.export import ExportReport
+
+    report = ExportReport("QuickStatements")
+    for _ in range(3):
+        report.note("skipped", "person:x", "no QID")
+    report.note("skipped", "person:y", "no QID")
+    assert [n.subject for n in report.notes] == ["person:x", "person:y"]
 
 
 # -- the commands ------------------------------------------------------------------------------

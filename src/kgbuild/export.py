@@ -8,7 +8,8 @@ incomplete, and why. Nothing is dropped silently. The same graph always gives th
 * :func:`export_csv`: one row per mandate or per programme (RFC 4180, UTF-8, header row).
 * :func:`export_quickstatements`: position held (P39) statements with their qualifiers and
   references, as QuickStatements V1 commands or its CSV dialect (see docs/exports.md).
-* :func:`load_graph` reads ``build/kg.ttl`` (and ``build/kg-inferred.ttl`` when asked); every
+* :func:`load_graph` reads ``build/kg.ttl`` (and ``build/kg-inferred.ttl`` when asked) into an
+  rdflib graph, :func:`open_graph` into an Oxigraph store (faster, for the exports of values); every
   export filters owlrl's junk (literal subjects, ``x owl:sameAs x``, ``rdf:type owl:Thing``).
 
 Dates are read as :class:`~kgbuild.dates.PartialDate` (ISO text and precision), never as rdflib
@@ -67,11 +68,15 @@ class ExportReport:
     format: str
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    # the notes already taken, for a test in constant time: a list searched for each note made
+    # exporting 10k mandates take minutes (one note per mandate, each compared with all others)
+    _taken: set[Note] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def note(self, kind: str, subject, message: str) -> None:
         subject = term_text(subject) if isinstance(subject, (URIRef, Literal)) else subject
         item = Note(kind, subject, message)
-        if item not in self.notes:
+        if item not in self._taken:
+            self._taken.add(item)
             self.notes.append(item)
 
     def of(self, kind: str) -> list[Note]:
@@ -111,6 +116,18 @@ def load_graph(path: str | Path | None = None, *, inferred: bool = False) -> Gra
     return read_files(graph_files(path, inferred=inferred))
 
 
+def open_graph(path: str | Path | None = None, *, inferred: bool = False) -> Graph:
+    """The graph :func:`load_graph` reads, in an Oxigraph store seen through rdflib's API: for
+    the exports that read values (CSV, QuickStatements). At 10,000 mandates the QuickStatements
+    export takes 3 s and 0.24 GB this way, 19 s and 0.74 GB from an rdflib graph. Oxigraph keeps
+    values, not lexical forms: ``"01"^^xsd:integer`` reads back as ``"1"`` (a built graph's
+    literals are canonical already).
+    """
+    from .store import graph_view, load_files
+
+    return graph_view(load_files(graph_files(path, inferred=inferred)))
+
+
 def graph_files(path: str | Path | None = None, *, inferred: bool = False) -> list[Path]:
     """The files :func:`load_graph` reads, which must exist (else an :class:`ExportError` that
     says to build first)."""
@@ -126,18 +143,38 @@ def graph_files(path: str | Path | None = None, *, inferred: bool = False) -> li
 
 
 def clean(graph: Graph | str | Path) -> tuple[Graph, int]:
-    """A copy of ``graph`` without owlrl's junk triples, and how many were dropped.
+    """``graph`` without owlrl's junk triples, and how many were dropped: ``graph`` itself when
+    it has none (a built graph has none: copying 3 million triples took minutes), else a copy.
 
     ``graph`` may also be a path or a Turtle string, as for every export function.
     """
-    kept, dropped = Graph(), 0
-    for s, p, o in parse_rdf(graph):
-        if (isinstance(s, Literal) or (p == OWL.sameAs and s == o)
-                or (p == RDF.type and o in _JUNK_TYPES)):
-            dropped += 1
-            continue
-        kept.add((s, p, o))
-    return kept, dropped
+    graph = parse_rdf(graph)
+    junk = _junk(graph)
+    if not junk:
+        return graph, 0
+    kept = Graph()
+    for triple in graph:
+        if triple not in junk:
+            kept.add(triple)
+    return kept, len(junk)
+
+
+def _junk(graph: Graph) -> set:
+    """The literal subjects, ``x owl:sameAs x`` and ``rdf:type owl:Thing`` (and the like) that
+    owlrl writes, found by pattern: no pass over the whole graph."""
+    found = {t for t in graph.triples((None, OWL.sameAs, None)) if t[0] == t[2]}
+    for kind in _JUNK_TYPES:
+        found.update(graph.triples((None, RDF.type, kind)))
+    if not _in_oxigraph(graph):  # Oxigraph refuses literal subjects: an rdflib graph may hold some
+        for subject in {s for s in graph.subjects() if isinstance(s, Literal)}:
+            found.update(graph.triples((subject, None, None)))
+    return found
+
+
+def _in_oxigraph(graph: Graph) -> bool:
+    from .store import OxigraphStore
+
+    return isinstance(graph.store, OxigraphStore)
 
 
 def _cleaned(graph: Graph, report: ExportReport) -> Graph:

@@ -83,7 +83,7 @@ def export_jsonld(graph_path, output):
 @library_errors
 def export_csv(graph_path, table, output):
     """One table as CSV (RFC 4180, UTF-8, header row); lists in a cell are joined by ';'."""
-    emit(library.export_csv(library.load_graph(graph_path), table), output)
+    emit(library.export_csv(library.open_graph(graph_path), table), output)
 
 
 @export.command("quickstatements")
@@ -110,7 +110,7 @@ def export_quickstatements(graph_path, qs_format, target, create_missing, output
         raise click.UsageError("--target applies to --format v1 only: the CSV dialect has no "
                                "new-statement syntax")
     result = library.export_quickstatements(
-        library.load_graph(graph_path), format=qs_format, target=target or "qs2",
+        library.open_graph(graph_path), format=qs_format, target=target or "qs2",
         create_missing=create_missing)
     emit(result, output)
 
