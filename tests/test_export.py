@@ -467,6 +467,16 @@ def test_junk_is_filtered_from_the_oxigraph_store_too(built):
     assert result.content == export_quickstatements(parse_rdf(RECONCILED)).content
 
 
+def test_a_mandate_with_two_holders_is_read_with_the_first_in_iri_order(reconciled, tmp_path):
+    mandate = next(m.node for m in read_mandates(reconciled) if "jean-martin" in str(m.node))
+    reconciled.add((mandate, URIRef("https://w3id.org/kgbuild/ns#holder"),
+                    KGID["person/aaron-premier"]))
+    (tmp_path / "kg.ttl").write_text(to_turtle(reconciled), encoding="utf-8")
+    for graph in (reconciled, open_graph(tmp_path / "kg.ttl")):
+        read = next(m for m in read_mandates(graph) if m.node == mandate)
+        assert read.holder == KGID["person/aaron-premier"]
+
+
 def test_a_graph_without_junk_is_not_copied(reconciled):
     assert clean(reconciled) == (reconciled, 0)
 

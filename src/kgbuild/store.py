@@ -225,6 +225,14 @@ class StoreWriter(NTriples):
 
 # -- reading a store as an rdflib Graph --------------------------------------------------------
 
+def _subject(quad):
+    return from_oxigraph(quad.subject)
+
+
+def _predicate(quad):
+    return from_oxigraph(quad.predicate)
+
+
 class OxigraphStore(Store):
     """An rdflib store over graphs of a pyoxigraph Store (one graph, or a union of graphs).
 
@@ -256,11 +264,14 @@ class OxigraphStore(Store):
 
     def triples(self, pattern, context=None):
         s, p, o = (to_oxigraph(t) if t is not None else None for t in pattern)
+        # the subject and predicate asked for are those found (IRIs, blank nodes): not made
+        # again for each triple. (A literal object may be found in another lexical form.)
+        subject = (lambda quad: pattern[0]) if s is not None else _subject
+        predicate = (lambda quad: pattern[1]) if p is not None else _predicate
         seen = set() if len(self.graphs) > 1 else None
         for graph_name in self.graphs:
             for quad in self.store.quads_for_pattern(s, p, o, graph_name):
-                triple = (from_oxigraph(quad.subject), from_oxigraph(quad.predicate),
-                          from_oxigraph(quad.object))
+                triple = (subject(quad), predicate(quad), from_oxigraph(quad.object))
                 if seen is not None:
                     if triple in seen:
                         continue
