@@ -187,7 +187,7 @@ def test_pruning_removes_old_entailments_and_stale_temporary_files(tmp_path):
     cache.put_entailed("ab12", "1" * 64, b"")
     cache.put_entailed("ab12", "2" * 64, b"")
     cache.put("cd34", b"<d> <e> <f> .\n", [])
-    stale, fresh = tmp_path / "units" / "ab" / ".ab12.nt.1.tmp", tmp_path / "units" / "ab" / ".x.2.tmp"
+    stale, fresh = (tmp_path / "units" / "ab" / name for name in (".ab12.nt.1.tmp", ".x.2.tmp"))
     stale.write_bytes(b"half")
     fresh.write_bytes(b"half")
     os.utime(stale, (1, 1))
