@@ -226,6 +226,10 @@ def test_a_rebuild_says_what_it_validates_again_and_no_cache_validates_everythin
         first.stderr
     assert "… Validating nothing: nothing changed since the last build (0 results kept)\n" in \
         again.stderr
+    files = len(list((mini_data / "claims").glob("*.yaml")))
+    assert files > 0
+    assert f"… Claim files: 0 from the cache, {files} mapped\n" in first.stderr
+    assert f"… Claim files: {files} from the cache, 0 mapped\n" in again.stderr
     clean = run("build", "--backend", "oxigraph", "--no-cache", "--data", mini_data,
                 "--out", tmp_path / "clean")
     assert clean.exit_code == 0 and "Validating every focus node: no cache" in clean.stderr

@@ -261,6 +261,8 @@ def map_into_store(data_dir: str | Path, store: ox.Store, *, cache: UnitCache | 
         stats.claims += len(claims)
         if number % 1000 == 0:
             say(f"{number} of {len(plan)} claim files ({stats.cached} from the cache)")
+    if cache is not None:
+        say(f"Claim files: {stats.cached:,} from the cache, {len(plan) - stats.cached:,} mapped")
     elapsed = time.perf_counter() - began
     share = worked[0] / (worked[0] + worked[1]) if worked[0] + worked[1] else 0.5
     stats.seconds_loading += elapsed * share  # wall time, split as the readers spent it
