@@ -195,11 +195,31 @@ def local_id(node) -> str:
 
 def label(graph: Graph, node, lang: str = "fr") -> str:
     """The skos:prefLabel of ``node`` in ``lang``, else in any language, else its id."""
-    labels = sorted(graph.objects(node, SKOS.prefLabel), key=lambda lit: (lit.language or "", lit))
+    return _label_of(node, graph.objects(node, SKOS.prefLabel), lang)
+
+
+def _label_of(node, literals, lang: str = "fr") -> str:
+    labels = sorted(literals, key=lambda lit: (lit.language or "", lit))
     for literal in labels:
         if literal.language == lang:
             return str(literal)
     return str(labels[0]) if labels else local_id(node)
+
+
+class _Names:
+    """The labels and QIDs an export writes, read from the graph in one pass each: a post, an
+    organisation or a person is named by every one of its mandates (an organisation by
+    thousands), and reading one node's label walks that node's triples."""
+
+    def __init__(self, graph: Graph):
+        self._labels = _by_subject(graph, SKOS.prefLabel)
+        self._qids = _by_subject(graph, KG.wikidata)
+
+    def label(self, node) -> str:
+        return _label_of(node, self._labels.get(node, ()))
+
+    def qid(self, node) -> str | None:
+        return _qid_of(node, self._qids.get(node, ()))
 
 
 def _dates(graph: Graph, node, predicate) -> tuple[PartialDate, ...]:
@@ -422,20 +442,22 @@ def _isos(dates) -> str:
 
 
 def _mandate_rows(graph: Graph, report: ExportReport) -> list[dict]:
-    rows = []
+    rows, names, organisations = [], _Names(graph), {}
     for m in read_mandates(graph):
-        organisation = graph.value(m.post, ORG.postIn) if m.post is not None else None
+        if m.post is not None and m.post not in organisations:
+            organisations[m.post] = graph.value(m.post, ORG.postIn)
+        organisation = organisations[m.post] if m.post is not None else None
         for name, dates in (("start", m.starts), ("end", m.ends)):
             if len(dates) > 1:
                 report.note("incomplete", m.node, f"{len(dates)} different {name} dates: "
                             f"{_isos(dates)} (all written, the claims contradict each other)")
         rows.append({
             "mandate": local_id(m.node), "holder": _ids([m.holder] if m.holder else []),
-            "holder_label": label(graph, m.holder) if m.holder else "",
+            "holder_label": names.label(m.holder) if m.holder else "",
             "post": _ids([m.post] if m.post else []),
-            "post_label": label(graph, m.post) if m.post else "",
+            "post_label": names.label(m.post) if m.post else "",
             "organisation": _ids([organisation] if organisation else []),
-            "organisation_label": label(graph, organisation) if organisation else "",
+            "organisation_label": names.label(organisation) if organisation else "",
             "start": _isos(m.starts), "start_precision": ";".join(d.precision for d in m.starts),
             "end": _isos(m.ends), "end_precision": ";".join(d.precision for d in m.ends),
             "state": m.state or "", "end_reason": m.end_reason or "",
@@ -538,8 +560,8 @@ def export_quickstatements(graph: Graph, *, format: str = "v1", target: str = "q
     return Export(text, report)
 
 
-def _qid(graph: Graph, node) -> str | None:
-    values = sorted(str(v) for v in graph.objects(node, KG.wikidata))
+def _qid_of(node, literals) -> str | None:
+    values = sorted(str(v) for v in literals)
     for value in values:
         if not _QID.match(value):
             raise ExportError(f"{term_text(node)} kg:wikidata '{value}' is not a Wikidata QID",
@@ -564,7 +586,8 @@ def _qs_blocks(graph: Graph, report: ExportReport, *, create_missing: bool,
     for mandate in read_mandates(graph):
         if mandate.holder is not None:
             by_person.setdefault(mandate.holder, []).append(mandate)
-    references = _References(graph, report)
+    names = _Names(graph)
+    references = _References(graph, report, names)
     blocks = []
     for person in sorted(by_person, key=str):
         mandates = by_person[person]
@@ -577,12 +600,12 @@ def _qs_blocks(graph: Graph, report: ExportReport, *, create_missing: bool,
                             f"{term_text(mandate.post)} (no new-statement syntax); "
                             "use --format v1")
                 continue
-            statement = _p39(graph, mandate, report, references)
+            statement = _p39(names, mandate, report, references)
             if statement is not None:
                 written.append((mandate, statement))
-        qid = _qid(graph, person)
+        qid = names.qid(person)
         if qid is None and not create_missing:
-            report.note("reconcile", person, f"'{label(graph, person)}' has no QID")
+            report.note("reconcile", person, f"'{names.label(person)}' has no QID")
             for mandate, _ in written:
                 report.note("skipped", mandate.node, f"P39 not written: holder "
                             f"{term_text(person)} has no QID (reconcile it, or use "
@@ -594,11 +617,11 @@ def _qs_blocks(graph: Graph, report: ExportReport, *, create_missing: bool,
         if qid is None:
             block.terms = _terms(graph, person, report)
             _add_instance_of(block, HUMAN, mandates, references, csv_dialect)
-            report.note("created", person, f"'{label(graph, person)}': "
+            report.note("created", person, f"'{names.label(person)}': "
                         + ", ".join(code for code, _ in block.terms) + ", P31 Q5")
         blocks.append(block)
     if create_missing:
-        blocks += _post_blocks(graph, by_person, references, report, csv_dialect)
+        blocks += _post_blocks(graph, names, by_person, references, report, csv_dialect)
     return blocks
 
 
@@ -618,8 +641,8 @@ def _instance_of(cls: str, mandates, references) -> _Statement:
     return _Statement("P31", _Value("item", cls), references=groups)
 
 
-def _post_blocks(graph: Graph, by_person: dict, references, report: ExportReport,
-                 csv_dialect: bool):
+def _post_blocks(graph: Graph, names: _Names, by_person: dict, references,
+                 report: ExportReport, csv_dialect: bool):
     """CREATE blocks for the posts without a QID: labels, descriptions, P31 position.
 
     QuickStatements V1 cannot point a P39 at an item created in the same batch (only LAST, the
@@ -629,29 +652,29 @@ def _post_blocks(graph: Graph, by_person: dict, references, report: ExportReport
     by_post: dict = {}
     for mandates in by_person.values():
         for mandate in mandates:
-            if mandate.post is not None and _qid(graph, mandate.post) is None:
+            if mandate.post is not None and names.qid(mandate.post) is None:
                 by_post.setdefault(mandate.post, []).append(mandate)
     blocks = []
     for post in sorted(by_post, key=str):
         block = _Block(post, None, terms=_terms(graph, post, report))
         _add_instance_of(block, POSITION, by_post[post], references, csv_dialect)
-        report.note("created", post, f"'{label(graph, post)}': "
+        report.note("created", post, f"'{names.label(post)}': "
                     + ", ".join(code for code, _ in block.terms) + ", P31 Q4164871; its P39 "
                     "statements need a second export once its new QID is in the registry")
         blocks.append(block)
     return blocks
 
 
-def _p39(graph: Graph, mandate: Mandate, report: ExportReport,
+def _p39(names: _Names, mandate: Mandate, report: ExportReport,
          references: _References) -> _Statement | None:
     groups = [group for source in mandate.sources if (group := references.of(source))]
     post = mandate.post
     if post is None:
         report.note("skipped", mandate.node, "P39 not written: the mandate has no post")
         return None
-    post_qid = _qid(graph, post)
+    post_qid = names.qid(post)
     if post_qid is None:
-        report.note("reconcile", post, f"'{label(graph, post)}' has no QID: P39 needs an item")
+        report.note("reconcile", post, f"'{names.label(post)}' has no QID: P39 needs an item")
         report.note("skipped", mandate.node,
                     f"P39 not written: post {term_text(post)} has no QID (needs reconciliation)")
         return None
@@ -668,7 +691,7 @@ def _p39(graph: Graph, mandate: Mandate, report: ExportReport,
     for prop, name, persons in (("P1365", "replaces", mandate.predecessors),
                                 ("P1366", "replaced by", mandate.successors)):
         for person in persons:
-            qid = _qid(graph, person)
+            qid = names.qid(person)
             if qid:
                 statement.qualifiers.append((prop, _Value("item", qid)))
             else:
@@ -685,8 +708,8 @@ class _References:
     """Reference groups per source (S854 URL, S1476 title, S577 published, S813 retrieved,
     S123 publisher), built once per source; what a source lacks is reported once."""
 
-    def __init__(self, graph: Graph, report: ExportReport):
-        self.graph, self.report, self.cache = graph, report, {}
+    def __init__(self, graph: Graph, report: ExportReport, names: _Names):
+        self.graph, self.report, self.names, self.cache = graph, report, names, {}
 
     def of(self, source) -> list[tuple[str, _Value]]:
         if source not in self.cache:
@@ -719,7 +742,7 @@ class _References:
             else:
                 missing.append(f"{name} ({code})")
         publisher = graph.value(source, DCTERMS.publisher)
-        publisher_qid = _qid(graph, publisher) if publisher is not None else None
+        publisher_qid = self.names.qid(publisher) if publisher is not None else None
         if publisher_qid:
             group.append(("S123", _Value("item", publisher_qid)))
         else:
