@@ -359,9 +359,10 @@ def load_files(paths, store: ox.Store | None = None) -> ox.Store:
 
     Parsed by Oxigraph: the 4.9 million triples of a 100,000-mandate build load in 12.6 s and
     1.5 GB, where rdflib takes minutes. (Loaded in a transaction: ``bulk_load``, made for stores
-    on disk, took 16.1 s and 1.8 GB into memory.) Raises :class:`kgbuild.errors.RdfSyntaxError` naming the file and line
-    of a missing, refused or malformed file (the other formats are refused as
-    :func:`kgbuild.rdfio.parse_rdf` refuses them).
+    on disk, took 16.1 s and 1.8 GB into memory.) Raises
+    :class:`kgbuild.errors.RdfSyntaxError` naming the file and line of a missing, refused or
+    malformed file (the other formats are refused as :func:`kgbuild.rdfio.parse_rdf` refuses
+    them).
     """
     from pathlib import Path
 
